@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run test setup lint check messages clean-var
+
+# uv installs from PyPI into a private tool venv when the machine lacks it.
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+setup: $(UV)
+	$(UV) sync --frozen
+	mkdir -p var/media var/celery
+	$(MANAGE) install_asr_model
+
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --once
+	$(MANAGE) ensure_demo_admin
+	.venv/bin/honcho start -f Procfile
+
+lint: $(UV)
+	.venv/bin/ruff check .
+
+check:
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test: setup lint check
+	$(PY) -m pytest
+
+# Regenerate and compile translation catalogues after changing strings.
+messages:
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=node_modules
+	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
