@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -8,9 +11,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # A file-backed test database, so tests with threads or a real Celery worker
 # process see the same data as the test itself.
-DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+# One file per test process (several runs may share a checkout); a worker
+# subprocess started by a test is pointed at the same file through LMS_TEST_DB.
+DATABASES["default"]["TEST"] = {
+    "NAME": os.environ.get("LMS_TEST_DB") or str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
+}
 
-MEDIA_ROOT = VAR_DIR / "test-media"
+MEDIA_ROOT = Path(os.environ.get("LMS_TEST_MEDIA") or VAR_DIR / f"test-media-{os.getpid()}")
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
