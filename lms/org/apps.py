@@ -6,3 +6,6 @@ class OrgConfig(AppConfig):
     name = "lms.org"
     label = "org"
     verbose_name = _("Organization")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,42 @@
+from rest_framework import serializers, viewsets
+
+from .listing import filtered_courses
+from .models import CoursePage, LessonPage
+
+
+class LessonSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="url", read_only=True)
+
+    class Meta:
+        model = LessonPage
+        fields = ["id", "title", "url", "completion_rule", "estimated_minutes", "credit_minutes", "required",
+                  "video"]
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    categories = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug")
+    audience_roles = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    url = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CoursePage
+        fields = ["id", "title", "url", "tier", "categories", "audience_roles", "credit_hours", "summary"]
+
+
+class CourseDetailSerializer(CourseSerializer):
+    lessons = LessonSerializer(many=True, read_only=True)
+
+    class Meta(CourseSerializer.Meta):
+        fields = CourseSerializer.Meta.fields + ["lessons"]
+
+
+class CourseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published courses; filter with ?tier=, ?category=<slug>, ?role=<code>."""
+
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return filtered_courses(self.request.query_params)
+
+    def get_serializer_class(self):
+        return CourseDetailSerializer if self.action == "retrieve" else CourseSerializer

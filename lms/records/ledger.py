@@ -1,0 +1,73 @@
+"""Writing to the ledger. Everything that grants study hours goes through here."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import StudyHourEntry
+
+Source = StudyHourEntry.Source
+
+
+def credit(member, *, source: str, reference: str, title: str, hours, date: datetime.date | None = None,
+           created_by=None) -> tuple[StudyHourEntry | None, bool]:
+    """Credit hours once per (member, source, reference).
+
+    Returns (entry, created). A second call for the same reference — a retry,
+    a double click, a concurrent request — returns the existing entry.
+    """
+    hours = Decimal(str(hours)).quantize(Decimal("0.01"))
+    if hours <= 0:
+        return None, False
+    if not reference:
+        raise ValueError("a credit needs a reference so it can be recorded exactly once")
+    date = date or timezone.localdate()
+    existing = StudyHourEntry.objects.filter(
+        member=member, source=source, reference=reference, reverses__isnull=True
+    ).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            entry = StudyHourEntry.objects.create(
+                member=member, source=source, reference=reference, title=title[:200], hours=hours,
+                date=date, year=date.year, created_by=created_by,
+            )
+        return entry, True
+    except IntegrityError:
+        # Lost a race against a concurrent credit for the same reference.
+        return StudyHourEntry.objects.get(
+            member=member, source=source, reference=reference, reverses__isnull=True
+        ), False
+
+
+class CorrectionError(ValueError):
+    pass
+
+
+def reverse(entry: StudyHourEntry, *, reason: str, created_by=None, date=None) -> StudyHourEntry:
+    """Cancel an entry with a negative one; the original stays visible in the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CorrectionError(_("A correction needs a reason."))
+    if entry.is_reversal:
+        raise CorrectionError(_("A reversing entry cannot itself be reversed."))
+    if StudyHourEntry.objects.filter(reverses=entry).exists():
+        raise CorrectionError(_("This entry has already been reversed."))
+    date = date or timezone.localdate()
+    try:
+        with transaction.atomic():
+            return StudyHourEntry.objects.create(
+                member=entry.member, source=Source.CORRECTION, reference=f"reverses:{entry.pk}",
+                title=_("Reversal: %(title)s") % {"title": entry.title}, hours=-entry.hours,
+                date=date, year=entry.year, reverses=entry, reason=reason[:300], created_by=created_by,
+            )
+    except IntegrityError as exc:
+        raise CorrectionError(_("This entry has already been reversed.")) from exc
+
+
+def hours_for_year(member, year: int) -> Decimal:
+    return Decimal(StudyHourEntry.objects.filter(member=member, year=year).total_hours())

@@ -1,0 +1,124 @@
+"""Reading CSV and XLSX uploads as rows of dicts with their line numbers.
+
+Imports validate every row first and write nothing unless all rows are
+valid, so users see all their mistakes at once and no half-import happens.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+
+class TabularError(ValueError):
+    pass
+
+
+@dataclass
+class RowError:
+    line: int
+    reason: str
+
+    def __str__(self):
+        return _("line %(line)d: %(reason)s") % {"line": self.line, "reason": self.reason}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _clean_header(value) -> str:
+    return str(value or "").strip().lstrip("\ufeff").lower().replace(" ", "_")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()[:10]
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(data: bytes, filename: str, aliases: dict[str, str] | None = None) -> list[tuple[int, dict]]:
+    """Return [(line_number, {column: text})]; line numbers count the header as line 1."""
+    aliases = aliases or {}
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(data)
+    elif suffix in (".csv", ".txt"):
+        rows = _csv_rows(data)
+    else:
+        raise TabularError(_("Unsupported file type %(suffix)s: upload a .csv or .xlsx file.") % {"suffix": suffix})
+    if not rows:
+        raise TabularError(_("The file is empty."))
+    header = [aliases.get(_clean_header(h), _clean_header(h)) for h in rows[0]]
+    result = []
+    for offset, raw in enumerate(rows[1:], start=2):
+        values = [_cell(v) for v in raw]
+        if not any(values):
+            continue
+        result.append((offset, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header) if h}))
+    return result
+
+
+def require_columns(rows_header: list[str], required: list[str]) -> None:
+    missing = [c for c in required if c not in rows_header]
+    if missing:
+        raise TabularError(_("Missing column(s): %(cols)s") % {"cols": ", ".join(missing)})
+
+
+def header_of(data: bytes, filename: str, aliases: dict[str, str] | None = None) -> list[str]:
+    aliases = aliases or {}
+    suffix = Path(filename).suffix.lower()
+    rows = _xlsx_rows(data, limit=1) if suffix in (".xlsx", ".xlsm") else _csv_rows(data)[:1]
+    if not rows:
+        raise TabularError(_("The file is empty."))
+    return [aliases.get(_clean_header(h), _clean_header(h)) for h in rows[0]]
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise TabularError(_("The CSV file is neither UTF-8 nor GB18030 encoded."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _xlsx_rows(data: bytes, limit: int | None = None) -> list[list]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise TabularError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        rows = []
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            rows.append(list(row))
+            if limit and len(rows) >= limit:
+                break
+        return rows
+    finally:
+        workbook.close()
