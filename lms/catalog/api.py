@@ -5,7 +5,7 @@ from .models import CoursePage, LessonPage
 
 
 class LessonSerializer(serializers.ModelSerializer):
-    url = serializers.CharField(source="url", read_only=True)
+    url = serializers.CharField(read_only=True)
 
     class Meta:
         model = LessonPage

@@ -1,4 +1,5 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
@@ -46,6 +47,16 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class MeSerializer(MemberSerializer):
+    year = serializers.IntegerField()
+    hours_earned = serializers.DecimalField(max_digits=8, decimal_places=2)
+    hours_required = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+
+    class Meta(MemberSerializer.Meta):
+        fields = MemberSerializer.Meta.fields + ["year", "hours_earned", "hours_required"]
+
+
+@extend_schema(responses=MeSerializer)
 @api_view(["GET"])
 def me(request):
     member = member_of(request.user)

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -80,6 +81,15 @@ def _live_lesson(lesson_id) -> LessonPage:
     return lesson
 
 
+class HeartbeatResponseSerializer(serializers.Serializer):
+    watched_seconds = serializers.FloatField()
+    time_spent_seconds = serializers.FloatField()
+    counted_seconds = serializers.FloatField()
+    completed = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+@extend_schema(request=HeartbeatSerializer, responses=HeartbeatResponseSerializer)
 @api_view(["POST"])
 def heartbeat(request, lesson_id):
     """The player's heartbeat: {"position": seconds, "event": progress|seek|pause|ended|time}."""
@@ -102,6 +112,7 @@ def heartbeat(request, lesson_id):
     })
 
 
+@extend_schema(request=None, responses=LessonProgressSerializer)
 @api_view(["POST"])
 def confirm(request, lesson_id):
     member = _caller_member(request)

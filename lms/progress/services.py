@@ -141,6 +141,9 @@ def update_course_progress(member, course: CoursePage, *, now=None) -> Enrollmen
     now = now or timezone.now()
     with transaction.atomic():
         enrollment, _created = enroll(member, course)
+        # Serialize completions of one member's course: two lessons finished at
+        # the same moment must not both miss each other's completion.
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         required = course.required_lesson_ids()
         done = set(
             LessonProgress.objects.filter(member=member, lesson_id__in=required, completed_at__isnull=False)

@@ -52,18 +52,23 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_rows(data: bytes, filename: str, aliases: dict[str, str] | None = None) -> list[tuple[int, dict]]:
-    """Return [(line_number, {column: text})]; line numbers count the header as line 1."""
-    aliases = aliases or {}
+def _raw_rows(data: bytes, filename: str, limit: int | None = None) -> list[list]:
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(data)
+        rows = _xlsx_rows(data, limit=limit)
     elif suffix in (".csv", ".txt"):
         rows = _csv_rows(data)
     else:
         raise TabularError(_("Unsupported file type %(suffix)s: upload a .csv or .xlsx file.") % {"suffix": suffix})
     if not rows:
         raise TabularError(_("The file is empty."))
+    return rows
+
+
+def read_rows(data: bytes, filename: str, aliases: dict[str, str] | None = None) -> list[tuple[int, dict]]:
+    """Return [(line_number, {column: text})]; line numbers count the header as line 1."""
+    aliases = aliases or {}
+    rows = _raw_rows(data, filename)
     header = [aliases.get(_clean_header(h), _clean_header(h)) for h in rows[0]]
     result = []
     for offset, raw in enumerate(rows[1:], start=2):
@@ -74,19 +79,9 @@ def read_rows(data: bytes, filename: str, aliases: dict[str, str] | None = None)
     return result
 
 
-def require_columns(rows_header: list[str], required: list[str]) -> None:
-    missing = [c for c in required if c not in rows_header]
-    if missing:
-        raise TabularError(_("Missing column(s): %(cols)s") % {"cols": ", ".join(missing)})
-
-
 def header_of(data: bytes, filename: str, aliases: dict[str, str] | None = None) -> list[str]:
     aliases = aliases or {}
-    suffix = Path(filename).suffix.lower()
-    rows = _xlsx_rows(data, limit=1) if suffix in (".xlsx", ".xlsm") else _csv_rows(data)[:1]
-    if not rows:
-        raise TabularError(_("The file is empty."))
-    return [aliases.get(_clean_header(h), _clean_header(h)) for h in rows[0]]
+    return [aliases.get(_clean_header(h), _clean_header(h)) for h in _raw_rows(data, filename, limit=1)[0]]
 
 
 def _csv_rows(data: bytes) -> list[list]:
