@@ -153,8 +153,9 @@ WAGTAILSEARCH_BACKENDS = {
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so unauthenticated API calls get 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -218,3 +219,15 @@ ASR_COMPUTE_TYPE = os.environ.get("ASR_COMPUTE_TYPE", "")  # empty: int8 on CPU,
 ASR_CPU_THREADS = int(os.environ.get("ASR_CPU_THREADS", "0"))  # 0: all cores
 ASR_BEAM_SIZE = int(os.environ.get("ASR_BEAM_SIZE", "5"))
 CELERY_TASK_ROUTES = {"media_pipeline.*": {"queue": "media"}}
+
+# Training plans (lms.training): the year's plan supplies the annual hour requirement;
+# reminders before the due date, then escalation to the branch secretary and HR.
+LMS_HOUR_REQUIREMENT_PROVIDER = "lms.training.requirements.plan_requirement"
+LMS_TRAINING_REMINDER_DAYS = [int(d) for d in os.environ.get("LMS_TRAINING_REMINDER_DAYS", "7,1").split(",") if d]
+LMS_TRAINING_ESCALATE_BRANCH_DAYS = int(os.environ.get("LMS_TRAINING_ESCALATE_BRANCH_DAYS", "7"))
+LMS_TRAINING_ESCALATE_HR_DAYS = int(os.environ.get("LMS_TRAINING_ESCALATE_HR_DAYS", "14"))
+CELERY_BEAT_SCHEDULE.update({
+    "training-reminders": {"task": "training.send_reminders", "schedule": 3600.0},
+    "training-evaluate-all": {"task": "training.evaluate_all", "schedule": 24 * 3600.0},
+    "notifications-retry-emails": {"task": "notifications.retry_emails", "schedule": 900.0},
+})

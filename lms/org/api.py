@@ -66,6 +66,6 @@ def me(request):
     required = annual_requirement(member, year)
     data = MemberSerializer(member).data
     data["year"] = year
-    data["hours_earned"] = str(hours_for_year(member, year))
-    data["hours_required"] = str(required) if required is not None else None
+    data["hours_earned"] = f"{hours_for_year(member, year):.2f}"
+    data["hours_required"] = f"{required:.2f}" if required is not None else None
     return Response(data)

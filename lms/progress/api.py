@@ -38,7 +38,8 @@ class EnrollmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["member", "status", "course"]
 
     def get_queryset(self):
-        return Enrollment.objects.filter(member__in=visible_members(self.request.user)).select_related("course")
+        return (Enrollment.objects.filter(member__in=visible_members(self.request.user))
+                .select_related("course").order_by("-enrolled_at", "-pk"))
 
     def create(self, request, *args, **kwargs):
         member = _caller_member(request)
@@ -66,7 +67,7 @@ class LessonProgressViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["member", "lesson"]
 
     def get_queryset(self):
-        return LessonProgress.objects.filter(member__in=visible_members(self.request.user))
+        return LessonProgress.objects.filter(member__in=visible_members(self.request.user)).order_by("-pk")
 
 
 class HeartbeatSerializer(serializers.Serializer):
