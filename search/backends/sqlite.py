@@ -1,0 +1,126 @@
+"""Embedded default on SQLite: FTS5 tables created by migration 0001 (see search.backends.ddl)."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError
+
+from search.models import talk_key_range
+
+from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok
+
+# bm25 weights of the talk table's columns: title, speaker, body.
+TALK_WEIGHTS = (10.0, 5.0, 1.0)
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def compile_fts5(expr) -> str:
+    if isinstance(expr, Tok):
+        return _quote(expr.token)
+    if isinstance(expr, Prefix):
+        return _quote(expr.token) + "*"
+    if isinstance(expr, And):
+        return "(" + " AND ".join(compile_fts5(i) for i in expr.items) + ")"
+    if isinstance(expr, Or):
+        return "(" + " OR ".join(compile_fts5(i) for i in expr.items) + ")"
+    if isinstance(expr, AndNot):
+        return "(" + compile_fts5(expr.positive) + " NOT " + compile_fts5(expr.negative) + ")"
+    raise TypeError(f"unsupported expression {expr!r}")
+
+
+class SQLiteSegmentBackend(SegmentIndexBackend):
+    name = "sqlite-fts5"
+    # Contentless FTS5 tables forget their tokens: removing a row needs the same tokens again.
+    deletes_by_content = True
+
+    def __init__(self, using: str = "default"):
+        from django.db import connections
+
+        self.connection = connections[using]
+        if self.connection.vendor != "sqlite":
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured("SQLiteSegmentBackend needs a SQLite database.")
+
+    # ----------------------------------------------------------------------------- writing
+    def _delete(self, cursor, old: TalkDoc) -> None:
+        cursor.executemany(
+            "INSERT INTO search_segment_fts(search_segment_fts, rowid, tokens) VALUES('delete', %s, %s)",
+            [(seg.key, " ".join(seg.tokens)) for seg in old.segments],
+        )
+        cursor.execute(
+            "INSERT INTO search_talk_fts(search_talk_fts, rowid, title, speaker, body) "
+            "VALUES('delete', %s, %s, %s, %s)",
+            [old.talk_id, " ".join(old.title_tokens), " ".join(old.speaker_tokens), " ".join(old.body_tokens)],
+        )
+
+    def index_talk(self, doc: TalkDoc, old: TalkDoc | None) -> None:
+        with self.connection.cursor() as cursor:
+            if old is not None:
+                self._delete(cursor, old)
+            cursor.executemany(
+                "INSERT INTO search_segment_fts(rowid, tokens) VALUES (%s, %s)",
+                [(seg.key, " ".join(seg.tokens)) for seg in doc.segments],
+            )
+            cursor.execute(
+                "INSERT INTO search_talk_fts(rowid, title, speaker, body) VALUES (%s, %s, %s, %s)",
+                [doc.talk_id, " ".join(doc.title_tokens), " ".join(doc.speaker_tokens), " ".join(doc.body_tokens)],
+            )
+
+    def remove_talk(self, old: TalkDoc) -> None:
+        with self.connection.cursor() as cursor:
+            self._delete(cursor, old)
+
+    def reset(self) -> None:
+        from .ddl import create_tables, drop_tables
+
+        # Dropping is faster than deleting a million rows and gives the space back.
+        drop_tables(self.connection)
+        create_tables(self.connection)
+
+    def finish_rebuild(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_segment_fts(search_segment_fts) VALUES('optimize')")
+            cursor.execute("INSERT INTO search_talk_fts(search_talk_fts) VALUES('optimize')")
+
+    # ----------------------------------------------------------------------------- reading
+    def match_talks(self, expr) -> dict[int, float]:
+        if expr is None:
+            return {}
+        w = TALK_WEIGHTS
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, -bm25(search_talk_fts, {w[0]}, {w[1]}, {w[2]}) FROM search_talk_fts "
+                "WHERE search_talk_fts MATCH %s",
+                [compile_fts5(expr)],
+            )
+            return dict(cursor.fetchall())
+
+    def match_segments(self, expr, *, talk_id: int | None = None, limit: int = 1000) -> list[int]:
+        if expr is None:
+            return []
+        sql = "SELECT rowid FROM search_segment_fts WHERE search_segment_fts MATCH %s"
+        params: list = [compile_fts5(expr)]
+        if talk_id is not None:
+            sql += " AND rowid BETWEEN %s AND %s"
+            params.extend(talk_key_range(talk_id))
+        sql += " LIMIT %s"
+        params.append(int(limit))
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def stats(self) -> dict:
+        sizes: dict = {}
+        with self.connection.cursor() as cursor:
+            try:  # dbstat is an optional compile-time module of SQLite
+                cursor.execute(
+                    "SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search_%%' GROUP BY name"
+                )
+                sizes = {name: int(size) for name, size in cursor.fetchall()}
+            except DatabaseError:
+                sizes = {}
+        fts = sum(v for k, v in sizes.items() if k.startswith(("search_segment_fts", "search_talk_fts")))
+        return {"engine": self.name, "fulltext_bytes": fts, "table_bytes": sizes}

@@ -1,0 +1,508 @@
+"""The search function behind the page and the API: query → permitted, ranked, highlighted, faceted hits.
+
+Talks come from the transcript-segment index (search.backends), courses and lessons from Wagtail's
+search backend. Ranking is by match tier first (exact text > same pinyin > fuzzy pinyin), then title
+matches, then type (course, lesson, talk), then relevance. Facet counts are computed over what the
+user may see only, each facet ignoring its own filter so other values stay selectable.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.utils.translation import gettext_lazy as _
+
+from . import analysis
+from .analysis import AnalyzedQuery, QueryTerm, analyze_query
+from .backends import get_backend
+from .backends.base import Prefix, Tok, all_of, any_of, but_not
+from .matching import EXACT, FUZZY, PINYIN, TIER_NAMES, highlight, match_text
+from .models import IndexedSegment, talk_of
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+MAX_PAGE_SIZE = 50
+MOMENTS_PER_TALK = 5
+SEGMENT_CANDIDATES = 20_000  # pinyin/fuzzy segment hits considered to find talks
+PARTIAL_CANDIDATES = 2_000  # partial-pinyin candidates verified in Python
+MOMENT_CANDIDATES = 30  # per talk and tier
+MAX_PAGE_HITS = 500  # courses/lessons taken from Wagtail's search
+
+TYPE_ORDER = {"course": 0, "lesson": 1, "talk": 2}
+TYPE_LABELS = {"course": _("Course"), "lesson": _("Lesson"), "talk": _("Talk")}
+MATCH_LABELS = {"exact": _("Exact text"), "pinyin": _("Same pronunciation"), "fuzzy": _("Similar pronunciation")}
+FACETS = ("type", "category", "speaker", "year", "tier", "match")
+
+
+# --------------------------------------------------------------------------- expressions
+def _is_cjk_char(token: str) -> bool:
+    return len(token) == 1 and bool(analysis.CJK_RE.fullmatch(token))
+
+
+def term_exact_expr(term: QueryTerm):
+    multi = [t for t in term.exact if not _is_cjk_char(t)]
+    if not multi:  # a single character: the words that start with it
+        return all_of(Prefix(t) for t in term.exact)
+    main = all_of(Tok(t) for t in multi)
+    return any_of([main, *(all_of(Tok(t) for t in alt) for alt in term.alternatives)])
+
+
+def _term_py(term: QueryTerm):
+    return all_of(Tok(t) for t in term.py_tokens) if term.pinyin_eligible else None
+
+
+def _term_fz(term: QueryTerm):
+    return all_of(Tok(t) for t in term.fz_tokens) if term.pinyin_eligible else None
+
+
+def _term_partial(term: QueryTerm):
+    """Candidates for a partial pinyin match: one fuzzy bigram and all fuzzy-initial trigrams."""
+    if len(term.syllables) < 3:
+        return None
+    return all_of([any_of(Tok(t) for t in term.fz_tokens), *(Tok(t) for t in term.ini_tokens)])
+
+
+@dataclass
+class QueryPlan:
+    exact: object
+    upto_pinyin: object
+    upto_fuzzy: object
+    upto_partial: object
+    pinyin: bool
+    partial: bool
+
+    @classmethod
+    def build(cls, aq: AnalyzedQuery) -> QueryPlan:
+        ex = [term_exact_expr(t) for t in aq.terms]
+        py = [any_of([e, _term_py(t)]) for e, t in zip(ex, aq.terms, strict=True)]
+        fz = [any_of([p, _term_fz(t)]) for p, t in zip(py, aq.terms, strict=True)]
+        pa = [any_of([f, _term_partial(t)]) for f, t in zip(fz, aq.terms, strict=True)]
+        return cls(
+            exact=all_of(ex), upto_pinyin=all_of(py), upto_fuzzy=all_of(fz), upto_partial=all_of(pa),
+            pinyin=any(t.pinyin_eligible for t in aq.terms),
+            partial=any(len(t.syllables) >= 3 for t in aq.terms),
+        )
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class Moment:
+    start: float
+    end: float
+    text: str
+    highlight: str
+    tier: int
+    score: float
+
+    @property
+    def timestamp(self) -> str:
+        seconds = max(0, math.floor(self.start))
+        h, rest = divmod(seconds, 3600)
+        return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
+
+    @property
+    def seconds(self) -> int:
+        return max(0, math.floor(self.start))
+
+    def as_dict(self, url: str = "") -> dict:
+        seconds = max(0, math.floor(self.start))
+        return {
+            "start": round(self.start, 2), "end": round(self.end, 2), "text": self.text, "timestamp": self.timestamp,
+            "highlight": self.highlight, "match": TIER_NAMES[self.tier],
+            "url": f"{url}?t={seconds}" if url else f"?t={seconds}",
+        }
+
+
+@dataclass
+class Hit:
+    type: str
+    id: int
+    title: str
+    url: str
+    tier: int
+    score: float
+    title_match: bool = False
+    categories: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+    speaker: str = ""
+    year: int | None = None
+    catalog_tier: str = ""
+    summary: str = ""
+    title_highlight: str = ""
+    moments: list[Moment] = field(default_factory=list)
+
+    @property
+    def match(self) -> str:
+        return TIER_NAMES[self.tier]
+
+    def facet_values(self, facet: str) -> list:
+        if facet == "type":
+            return [self.type]
+        if facet == "category":
+            return [slug for slug, _name in self.categories]
+        if facet == "speaker":
+            return [self.speaker] if self.speaker else []
+        if facet == "year":
+            return [self.year] if self.year else []
+        if facet == "tier":
+            return [self.catalog_tier] if self.catalog_tier else []
+        if facet == "match":
+            return [self.match]
+        return []
+
+    def as_dict(self) -> dict:
+        data = {
+            "type": self.type, "id": self.id, "title": self.title, "title_highlight": self.title_highlight,
+            "url": self.url, "match": self.match, "score": round(self.score, 4),
+            "categories": [{"slug": s, "name": n} for s, n in self.categories],
+            "speaker": self.speaker, "year": self.year, "tier": self.catalog_tier or None,
+            "summary": self.summary,
+        }
+        if self.type == "talk":
+            data["moments"] = [m.as_dict(self.url) for m in self.moments]
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    terms: list[str]
+    hits: list[Hit]
+    count: int
+    page: int
+    page_size: int
+    facets: dict
+    filters: dict
+    empty_reason: str = ""  # "no_query" | "no_results" | ""
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+    def as_dict(self) -> dict:
+        return {
+            "query": self.query, "terms": self.terms, "count": self.count, "page": self.page,
+            "page_size": self.page_size, "num_pages": self.num_pages,
+            "results": [h.as_dict() for h in self.hits], "facets": self.facets, "filters": self.filters,
+            "empty_reason": self.empty_reason or None,
+            "message": str(empty_message(self.empty_reason)) if self.empty_reason else None,
+        }
+
+
+def empty_message(reason: str):
+    if reason == "no_query":
+        return _("Type a few words: a course or talk title, or something said in a talk (e.g. 三会一课).")
+    if reason == "no_results":
+        return _("Nothing found. Try fewer or other words, check the spelling, or remove filters.")
+    return ""
+
+
+# --------------------------------------------------------------------------- talks
+def _title_matches(title: str, aq: AnalyzedQuery) -> tuple[bool, str]:
+    m = match_text(title, aq.terms, allow_partial=False)
+    if m is None or m.tier != EXACT:
+        return False, highlight(title, [])
+    return m.matched_terms == len(aq.terms), highlight(title, m.spans, max_chars=200)
+
+
+def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend) -> dict[int, tuple[int, float]]:
+    """talk id → (tier, score) over the whole index (permissions are applied by the caller)."""
+    found: dict[int, tuple[int, float]] = {}
+    for talk_id, score in backend.match_talks(plan.exact).items():
+        found[talk_id] = (EXACT, 100.0 + score)
+    if not plan.pinyin:
+        return found
+    tiers = [
+        (PINYIN, but_not(plan.upto_pinyin, plan.exact)),
+        (FUZZY, but_not(plan.upto_fuzzy, plan.upto_pinyin)),
+    ]
+    for tier, expr in tiers:
+        counts = Counter(talk_of(key) for key in backend.match_segments(expr, limit=SEGMENT_CANDIDATES))
+        for talk_id, n in counts.items():
+            if talk_id not in found:
+                found[talk_id] = (tier, float(n))
+    if plan.partial:
+        keys = backend.match_segments(but_not(plan.upto_partial, plan.upto_fuzzy), limit=PARTIAL_CANDIDATES)
+        # Verify only candidates of talks that are not found yet: those are what the partial tier adds.
+        keys = [k for k in keys if talk_of(k) not in found]
+        if keys:
+            counts = Counter()
+            for key, text in IndexedSegment.objects.filter(id__in=keys).values_list("id", "text"):
+                m = match_text(text, aq.terms)
+                if m is not None and m.matched_terms == len(aq.terms):
+                    counts[talk_of(key)] += 1
+            for talk_id, n in counts.items():
+                found[talk_id] = (FUZZY, n * 0.5)
+    return found
+
+
+def _moments(aq: AnalyzedQuery, plan: QueryPlan, backend, talk_id: int) -> list[Moment]:
+    keys: list[int] = backend.match_segments(plan.exact, talk_id=talk_id, limit=MOMENT_CANDIDATES)
+    if not keys and len(aq.terms) > 1:  # the words are said, but not in one moment
+        keys = backend.match_segments(
+            any_of(term_exact_expr(t) for t in aq.terms), talk_id=talk_id, limit=MOMENT_CANDIDATES)
+    if plan.pinyin and len(keys) < MOMENTS_PER_TALK:
+        keys += backend.match_segments(
+            but_not(plan.upto_fuzzy, plan.exact), talk_id=talk_id, limit=MOMENT_CANDIDATES)
+        if plan.partial and len(keys) < MOMENTS_PER_TALK:
+            keys += backend.match_segments(
+                but_not(plan.upto_partial, plan.upto_fuzzy), talk_id=talk_id, limit=MOMENT_CANDIDATES)
+    if not keys:
+        return []
+    moments = []
+    for start, end, text in IndexedSegment.objects.filter(id__in=set(keys)).values_list("start", "end", "text"):
+        m = match_text(text, aq.terms)
+        if m is None:
+            continue
+        moments.append(Moment(start=start, end=end, text=text, highlight=highlight(text, m.spans),
+                              tier=m.tier, score=m.score))
+    moments.sort(key=lambda mo: (-mo.tier, -round(mo.score, 3), mo.start))
+    return moments[:MOMENTS_PER_TALK]
+
+
+def _visible_talk_rows(user, ids) -> dict[int, dict]:
+    from content_library.visibility import visible_talks
+
+    qs = visible_talks(user)
+    ids = list(ids)
+    if not ids:
+        return {}
+    if len(ids) <= 5000:
+        qs = qs.filter(pk__in=ids)
+    rows = qs.values("pk", "title", "speaker", "recorded_on", "created_at", "category__slug", "category__name")
+    wanted = set(ids)
+    return {r["pk"]: r for r in rows if r["pk"] in wanted}
+
+
+def _talk_url(talk_id: int) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("content_library:talk-detail", args=[talk_id])
+    except NoReverseMatch:
+        return f"/talks/{talk_id}/"
+
+
+def search_talk_hits(user, aq: AnalyzedQuery) -> list[Hit]:
+    backend = get_backend()
+    plan = QueryPlan.build(aq)
+    candidates = _talk_candidates(aq, plan, backend)
+    rows = _visible_talk_rows(user, candidates)
+    hits = []
+    for talk_id, row in rows.items():
+        tier, score = candidates[talk_id]
+        title_match, title_hl = _title_matches(row["title"], aq)
+        recorded = row["recorded_on"] or row["created_at"]
+        hits.append(Hit(
+            type="talk", id=talk_id, title=row["title"], url=_talk_url(talk_id), tier=tier, score=score,
+            title_match=title_match, title_highlight=title_hl,
+            categories=[(row["category__slug"], row["category__name"])] if row["category__slug"] else [],
+            speaker=row["speaker"] or "", year=recorded.year if recorded else None,
+        ))
+    return hits
+
+
+def attach_moments(hits: list[Hit], aq: AnalyzedQuery) -> None:
+    backend = get_backend()
+    plan = QueryPlan.build(aq)
+    for hit in hits:
+        if hit.type == "talk" and not hit.moments:
+            hit.moments = _moments(aq, plan, backend, hit.id)
+            if hit.moments:  # a moment verified at a better tier (segmentation differences) lifts the talk
+                hit.tier = max(hit.tier, hit.moments[0].tier)
+
+
+# --------------------------------------------------------------------------- courses and lessons
+def page_query_string(aq: AnalyzedQuery) -> str:
+    tokens = [t for term in aq.terms for t in term.exact if not _is_cjk_char(t)]
+    if not tokens:
+        tokens = [t for term in aq.terms for t in term.exact]
+    return " ".join(dict.fromkeys(tokens))
+
+
+def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
+    try:
+        from lms.catalog.models import CoursePage, LessonPage
+    except ImportError:  # catalog app not available
+        return []
+    query = page_query_string(aq)
+    if not query:
+        return []
+    courses = {}
+    course_rows = CoursePage.objects.live().values("pk", "path", "tier", "first_published_at")
+    for row in course_rows:
+        courses[row["path"]] = row
+    cats = defaultdict(list)
+    for page_id, slug, name in CoursePage.categories.through.objects.values_list(
+            "coursepage_id", "category__slug", "category__name"):
+        cats[page_id].append((slug, name))
+    hits = []
+    for model, kind in ((CoursePage, "course"), (LessonPage, "lesson")):
+        results = model.objects.live().search(query, operator="and", order_by_relevance=True)
+        for rank, page in enumerate(results[:MAX_PAGE_HITS]):
+            course = courses.get(page.path if kind == "course" else page.path[:-page.steplen])
+            if course is None:  # a lesson of an unpublished course
+                continue
+            title_match, title_hl = _title_matches(page.title, aq)
+            summary_text = getattr(page, "summary", "") or getattr(page, "search_description", "") or ""
+            sm = match_text(summary_text, aq.terms, allow_partial=False) if summary_text else None
+            published = page.first_published_at
+            hits.append(Hit(
+                type=kind, id=page.pk, title=page.title, url=page.url or "", tier=EXACT,
+                score=float(MAX_PAGE_HITS - rank), title_match=title_match, title_highlight=title_hl,
+                categories=cats.get(course["pk"], []), year=published.year if published else None,
+                catalog_tier=course["tier"],
+                summary=highlight(summary_text, sm.spans if sm else [], max_chars=160) if summary_text else "",
+            ))
+    return hits
+
+
+# --------------------------------------------------------------------------- facets, filters, pages
+def _passes(hit: Hit, filters: dict, skip: str | None = None) -> bool:
+    for facet, value in filters.items():
+        if facet == skip or value in (None, ""):
+            continue
+        values = [str(v) for v in hit.facet_values(facet)]
+        if str(value) not in values:
+            return False
+    return True
+
+
+def _facets(hits: list[Hit], filters: dict) -> dict:
+    labels: dict[str, dict] = defaultdict(dict)
+    counts: dict[str, Counter] = {f: Counter() for f in FACETS}
+    for hit in hits:
+        for facet in FACETS:
+            if not _passes(hit, filters, skip=facet):
+                continue
+            for value in hit.facet_values(facet):
+                counts[facet][value] += 1
+        for slug, name in hit.categories:
+            labels["category"][slug] = name
+    try:
+        from lms.catalog.models import Tier
+
+        labels["tier"] = {t.value: t.label for t in Tier}
+    except ImportError:
+        pass
+    labels["type"] = TYPE_LABELS
+    labels["match"] = MATCH_LABELS
+    out = {}
+    for facet in FACETS:
+        items = counts[facet].most_common()
+        if facet == "year":
+            items.sort(key=lambda kv: -int(kv[0]))
+        out[facet] = [
+            {"value": value, "label": str(labels[facet].get(value, value)), "count": n,
+             "selected": str(filters.get(facet) or "") == str(value)}
+            for value, n in items
+        ]
+    return out
+
+
+def clean_filters(raw: dict) -> dict:
+    filters = {}
+    for facet in FACETS:
+        value = raw.get(facet)
+        if value in (None, ""):
+            continue
+        value = str(value).strip()[:200]
+        if facet == "year":
+            if not value.isdigit():
+                raise ValueError(facet)
+            value = int(value)
+        if facet == "type" and value not in TYPE_ORDER:
+            raise ValueError(facet)
+        if facet == "match" and value not in MATCH_LABELS:
+            raise ValueError(facet)
+        filters[facet] = value
+    return filters
+
+
+def _sort_key(hit: Hit):
+    return (-hit.tier, not hit.title_match, TYPE_ORDER[hit.type], -hit.score, hit.id)
+
+
+def search(user, q: str, filters: dict | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> SearchResult:
+    """Search everything ``user`` may see. ``filters``: cleaned facet filters (see ``clean_filters``)."""
+    filters = dict(filters or {})
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    aq = analyze_query(q)
+    base = dict(query=aq.raw, terms=[t.raw for t in aq.terms], page_size=page_size, filters=filters)
+    if not aq:
+        return SearchResult(hits=[], count=0, page=1, facets=_facets([], filters), empty_reason="no_query", **base)
+    hits: list[Hit] = []
+    # Types are always searched so the type facet can offer the others.
+    hits.extend(search_talk_hits(user, aq))
+    hits.extend(search_page_hits(user, aq))
+    facets = _facets(hits, filters)
+    selected = sorted((h for h in hits if _passes(h, filters)), key=_sort_key)
+    count = len(selected)
+    num_pages = max(1, math.ceil(count / page_size))
+    page = max(1, min(int(page), num_pages))
+    shown = selected[(page - 1) * page_size: page * page_size]
+    attach_moments(shown, aq)
+    return SearchResult(hits=shown, count=count, page=page, facets=facets,
+                        empty_reason="" if count else "no_results", **base)
+
+
+# --------------------------------------------------------------------------- suggestions
+def suggest(user, q: str, limit: int = 8) -> list[dict]:
+    """Search-as-you-type over course and talk titles: substring, full pinyin or initials prefix."""
+    from content_library.visibility import visible_talks
+
+    norm = analysis.normalize((q or "").strip())[:50]
+    compact = "".join(norm.split())
+    if not compact:
+        return []
+    letters = compact.isascii() and compact.isalpha()
+    out = []
+    candidates = [("talk", pk, title) for pk, title in visible_talks(user).values_list("pk", "title")[:20000]]
+    try:
+        from lms.catalog.models import CoursePage
+
+        candidates += [("course", pk, title) for pk, title in CoursePage.objects.live().values_list("pk", "title")]
+    except ImportError:
+        pass
+    for kind, pk, title in candidates:
+        rank = _suggest_rank(title, compact, letters)
+        if rank is not None:
+            out.append((rank, TYPE_ORDER[kind], len(title), kind, pk, title))
+    out.sort()
+    results = []
+    for _rank, _t, _l, kind, pk, title in out[:limit]:
+        url = _talk_url(pk) if kind == "talk" else _course_url(pk)
+        results.append({"type": kind, "id": pk, "title": title, "url": url})
+    return results
+
+
+def _course_url(pk: int) -> str:
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=pk).first()
+    return page.url if page else ""
+
+
+def _suggest_rank(title: str, compact: str, letters: bool) -> int | None:
+    norm_title = "".join(analysis.normalize(title).split())
+    if norm_title.startswith(compact):
+        return 0
+    if compact in norm_title:
+        return 1
+    if letters:
+        full, initials = _title_pinyin(norm_title)
+        if full.startswith(compact) or initials.startswith(compact):
+            return 2
+        if compact in full or (len(compact) >= 2 and compact in initials):
+            return 3
+    return None
+
+
+@lru_cache(maxsize=50_000)
+def _title_pinyin(norm_title: str) -> tuple[str, str]:
+    syllables = analysis.analyze(norm_title).syllables
+    return "".join(syllables), "".join(s[0] for s in syllables if s)
