@@ -4,17 +4,26 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test setup lint check messages clean-var
+.PHONY: run test setup lint check messages clean-var vendor
 
 # uv installs from PyPI into a private tool venv when the machine lacks it.
 .tools/bin/uv:
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-setup: $(UV)
+setup: $(UV) vendor
 	$(UV) sync --frozen
 	mkdir -p var/media var/celery
 	$(MANAGE) install_asr_model
+
+# Front-end vendor files from npm (h5p-standalone) → static/vendor/, rebuilt when the lock file changes.
+VENDOR_STAMP := static/vendor/h5p-standalone/main.bundle.js
+vendor: $(VENDOR_STAMP)
+
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	npm run --silent build:vendor
+	touch $@
 
 run: setup
 	$(MANAGE) migrate --noinput
