@@ -71,8 +71,8 @@ class NotificationPreference(models.Model):
                                 related_name="notification_preference", verbose_name=_("user"))
     email_enabled = models.BooleanField(_("send me e-mails"), default=True)
     optional_in_app = models.BooleanField(
-        _("show optional notices in the app"), default=True,
-        help_text=_("Notices about required training are always shown."),
+        _("receive optional notices"), default=True,
+        help_text=_("Notices about required training are always shown in the app, whatever this says."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

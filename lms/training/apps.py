@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,14 @@ class TrainingConfig(AppConfig):
     name = "lms.training"
     label = "training"
     verbose_name = _("Training plans")
+
+    def ready(self):
+        from . import signals  # noqa: F401
+
+        post_migrate.connect(_bootstrap, sender=self, dispatch_uid="lms-training-bootstrap")
+
+
+def _bootstrap(sender, using="default", **kwargs):
+    from .bootstrap import bootstrap
+
+    bootstrap(using=using)

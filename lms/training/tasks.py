@@ -37,3 +37,13 @@ def send_reminders() -> dict:
     from .reminders import run_reminders
 
     return run_reminders()
+
+
+@shared_task(name="training.complete_course", queue=QUEUE, soft_time_limit=60, time_limit=90)
+def complete_course(member_id: int, course_id: int, completed_at: str | None = None) -> int:
+    """A member completed a course: their active assignments of it are completed."""
+    from django.utils.dateparse import parse_datetime
+
+    from .engine import complete_assignments
+
+    return complete_assignments(member_id, course_id, parse_datetime(completed_at) if completed_at else None)

@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("training/my/", views.my_assignments, name="training-my-assignments"),
+    path("training/branch/", views.branch, name="training-branch"),
+    path("training/assign/", views.assign, name="training-assign"),
+    path("training/members/<int:pk>/", views.member_detail, name="training-member"),
+    path("training/assignments/<int:pk>/withdraw/", views.withdraw, name="training-withdraw"),
+]
