@@ -1,0 +1,114 @@
+"""A member's education archive (个人教育培训档案) for one year, assembled from the ledger."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lms.org.models import Member
+from lms.records.models import StudyHourEntry
+from lms.records.requirements import annual_requirement
+
+from . import sources
+from .figures import EARNING_SOURCES, ZERO
+from .periods import year_period
+
+Source = StudyHourEntry.Source
+
+
+@dataclass
+class SourceGroup:
+    source: str
+    label: str
+    entries: list = field(default_factory=list)  # originals, each with .reversal (or None)
+    hours: Decimal = ZERO  # net of reversals
+
+
+@dataclass
+class Archive:
+    member: Member
+    year: int
+    groups: list[SourceGroup]
+    corrections: list  # reversing entries with their .reverses loaded
+    total: Decimal
+    required: Decimal | None
+    assignments: list
+    quiz_results: list
+    generated_at: datetime.datetime
+
+    @property
+    def compliant(self) -> bool | None:
+        return None if self.required is None else self.total >= self.required
+
+    @property
+    def percent(self) -> int | None:
+        if not self.required:
+            return None
+        return max(0, min(100, int(self.total * 100 / self.required)))
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(ZERO, (self.required or ZERO) - self.total)
+
+
+def build_archive(member: Member, year: int) -> Archive:
+    entries = list(
+        StudyHourEntry.objects.filter(member=member, year=year)
+        .select_related("reverses", "created_by").order_by("date", "id")
+    )
+    reversal_of = {e.reverses_id: e for e in entries if e.reverses_id}
+    groups = {s.value: SourceGroup(s.value, str(s.label)) for s in EARNING_SOURCES}
+    corrections = []
+    for entry in entries:
+        if entry.reverses_id:
+            corrections.append(entry)
+            original_source = entry.reverses.source if entry.reverses else Source.CORRECTION
+            group = groups.setdefault(original_source, SourceGroup(original_source, _label(original_source)))
+            group.hours += entry.hours
+            continue
+        entry.reversal = reversal_of.get(entry.pk)
+        group = groups.setdefault(entry.source, SourceGroup(entry.source, _label(entry.source)))
+        group.entries.append(entry)
+        group.hours += entry.hours
+    total = sum((e.hours for e in entries), ZERO)
+    period = year_period(year)
+    return Archive(
+        member=member, year=year, groups=list(groups.values()), corrections=corrections,
+        total=Decimal(total).quantize(Decimal("0.01")), required=annual_requirement(member, year),
+        assignments=sources.member_assignments(member, period),
+        quiz_results=sources.member_quiz_results(member, period),
+        generated_at=timezone.localtime(),
+    )
+
+
+def _label(code: str) -> str:
+    try:
+        return str(Source(code).label)
+    except ValueError:
+        return code
+
+
+def archive_years(member: Member, today: datetime.date) -> list[int]:
+    years = set(StudyHourEntry.objects.filter(member=member).values_list("year", flat=True).distinct())
+    years.add(today.year)
+    return sorted(years, reverse=True)
+
+
+def branch_archive_members(user, org):
+    """(scope, members) for a branch export; raises access.ReportAccessDenied / ReportInputError."""
+    from . import access
+
+    if org in (None, ""):
+        raise access.ReportInputError(_("Choose the org unit whose archives to export."))
+    scope = access.report_scope(user, org=org)
+    members = (Member.objects.filter(scope.member_q(), is_active=True)
+               .select_related("org_unit").order_by("org_unit__path", "employee_no"))
+    return scope, members
+
+
+def build_archives(members, year: int):
+    """Archives of many members, built one at a time (a generator keeps memory flat)."""
+    for member in members.iterator(chunk_size=200):
+        yield build_archive(member, year)

@@ -1,0 +1,257 @@
+"""Printable archive PDFs with an embedded (subsetted) Chinese font.
+
+The font comes from the ``pylopdf-fonts-zh-cn`` package (Noto Sans SC, SIL OFL)
+so a clean machine needs nothing else; ``settings.LMS_PDF_FONT`` may point to
+another TTF/OTF, and common system CJK fonts are tried last.
+"""
+
+import io
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from fpdf import FPDF, FontFace
+from fpdf.enums import TableCellFillMode, WrapMode, XPos, YPos
+
+from .archive import Archive
+
+FONT = "cjk"
+SYSTEM_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
+INK = (34, 34, 34)
+MUTED = (110, 110, 110)
+RED = (200, 22, 29)
+HEAD_FILL = (246, 232, 233)
+
+
+class PdfFontMissing(RuntimeError):
+    pass
+
+
+def font_path() -> Path:
+    configured = getattr(settings, "LMS_PDF_FONT", "")
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
+            raise PdfFontMissing(_("The PDF font %(path)s does not exist.") % {"path": configured})
+        return path
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        pylopdf_fonts_zh_cn = None
+    if pylopdf_fonts_zh_cn is not None:
+        path = Path(pylopdf_fonts_zh_cn.sans_path())
+        if path.is_file():
+            return path
+    for candidate in SYSTEM_FONTS:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise PdfFontMissing(_("No Chinese font is installed for PDF export (install pylopdf-fonts-zh-cn)."))
+
+
+def _fmt_hours(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+class ArchivePDF(FPDF):
+    """A4 portrait; header with the organization, footer with the member and page numbers."""
+
+    def __init__(self, generated_at=None):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.add_font(FONT, "", str(font_path()))
+        self.set_auto_page_break(auto=True, margin=16)
+        self.set_margins(16, 16, 16)
+        self.set_title(_("Education and training archive"))
+        self.set_creator(str(settings.WAGTAIL_SITE_NAME))
+        self.generated_at = generated_at or timezone.localtime()
+        self.footer_text = ""
+
+    def header(self):
+        self.set_font(FONT, size=8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, settings.LMS_ORGANIZATION_NAME, align="L")
+        self.cell(0, 5, _("Generated %(time)s") % {"time": self.generated_at.strftime("%Y-%m-%d %H:%M")},
+                  align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(*RED)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(3)
+        self.set_text_color(*INK)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        self.set_text_color(*MUTED)
+        self.cell(0, 5, self.footer_text, align="L")
+        self.cell(0, 5, _("Page %(page)s of %(pages)s") % {"page": self.page_no(), "pages": "{nb}"}, align="R")
+        self.set_text_color(*INK)
+
+    # -- building blocks ------------------------------------------------------------------------------
+    def heading(self, text: str, size: int = 12):
+        if self.get_y() > self.h - 40:
+            self.add_page()
+        self.ln(2)
+        self.set_font(FONT, size=size)
+        self.set_text_color(*RED)
+        self.cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(*INK)
+        self.set_font(FONT, size=9)
+
+    def note(self, text: str):
+        self.set_font(FONT, size=9)
+        self.set_text_color(*MUTED)
+        self.multi_cell(0, 5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.CHAR)
+        self.set_text_color(*INK)
+
+    def grid(self, headings: list[str], rows: list[list[str]], widths: list[float]):
+        self.set_font(FONT, size=9)
+        with self.table(col_widths=widths, width=self.epw, wrapmode=WrapMode.CHAR, text_align="LEFT",
+                        headings_style=FontFace(emphasis="", fill_color=HEAD_FILL),
+                        cell_fill_mode=TableCellFillMode.NONE, line_height=5, padding=1) as table:
+            head = table.row()
+            for text in headings:
+                head.cell(text)
+            for values in rows:
+                row = table.row()
+                for value in values:
+                    row.cell(str(value) if value is not None else "")
+        self.ln(1)
+
+    # -- the archive ----------------------------------------------------------------------------------
+    def archive(self, archive: Archive):
+        member = archive.member
+        self.footer_text = f"{member.name} · {member.employee_no} · {archive.year}"
+        self.add_page()
+        self.set_font(FONT, size=18)
+        self.cell(0, 11, _("Education and training archive"), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, size=10)
+        self.cell(0, 6, _("Period: %(start)s to %(end)s") % {"start": f"{archive.year}-01-01",
+                                                             "end": f"{archive.year}-12-31"},
+                  align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+        self.grid(
+            [_("Name"), _("Employee number"), _("Org unit"), _("Roles")],
+            [[member.name, member.employee_no, member.org_unit.full_name,
+              "、".join(r.name for r in member.roles.all())]],
+            [22, 24, 80, 56],
+        )
+        self.heading(_("Study hours %(year)s") % {"year": archive.year})
+        status = _("n/a") if archive.compliant is None else (
+            _("Requirement met") if archive.compliant else
+            _("Short by %(hours)s hours") % {"hours": _fmt_hours(archive.shortfall)})
+        self.grid(
+            [_("Required hours"), _("Earned hours"), *[g.label for g in archive.groups], _("Status")],
+            [[_fmt_hours(archive.required), _fmt_hours(archive.total),
+              *[_fmt_hours(g.hours) for g in archive.groups], status]],
+            [18, 18, *[14] * len(archive.groups), 146 - 14 * len(archive.groups)],
+        )
+        for group in archive.groups:
+            if not group.entries:
+                continue
+            self.heading(f"{group.label} · {_fmt_hours(group.hours)} {_('hours')}", size=10)
+            rows = []
+            for entry in group.entries:
+                remark = ""
+                if getattr(entry, "reversal", None) is not None:
+                    remark = _("Reversed on %(date)s") % {"date": entry.reversal.date.isoformat()}
+                rows.append([entry.date.isoformat(), entry.title, entry.reference, _fmt_hours(entry.hours), remark])
+            self.grid([_("Date"), _("Title"), _("Reference"), _("Hours"), _("Remark")], rows, [20, 74, 40, 14, 34])
+        if archive.assignments:
+            self.heading(_("Assigned courses"))
+            self.grid(
+                [_("Course"), _("Assigned"), _("Due"), _("Status"), _("Completed")],
+                [[a.course.title, _date(getattr(a, "assigned_at", None)), _date(a.due_on),
+                  _assignment_status(a), _date(getattr(a, "completed_at", None))] for a in archive.assignments],
+                [64, 30, 22, 30, 36],
+            )
+        if archive.quiz_results:
+            from .sources import attempt_title
+
+            self.heading(_("Quiz results"))
+            self.grid(
+                [_("Quiz"), _("Submitted"), _("Score"), _("Passed")],
+                [[attempt_title(q), _date(q.submitted_at), f"{q.score} / {q.max_score}",
+                  _("Yes") if q.passed else _("No")] for q in archive.quiz_results],
+                [82, 40, 30, 30],
+            )
+        self.heading(_("Corrections"))
+        if archive.corrections:
+            self.grid(
+                [_("Date"), _("Reversed entry"), _("Hours"), _("Reason"), _("By")],
+                [[c.date.isoformat(), f"#{c.reverses_id} {c.reverses.title if c.reverses else ''}",
+                  _fmt_hours(c.hours), c.reason, c.created_by.get_username() if c.created_by else ""]
+                 for c in archive.corrections],
+                [20, 60, 14, 60, 28],
+            )
+        else:
+            self.note(_("No corrections."))
+        self.ln(6)
+        self.note(_("This archive is generated from the study-hour ledger; entries cannot be edited, "
+                    "corrections appear as reversing entries."))
+        self.ln(10)
+        self.set_font(FONT, size=10)
+        self.cell(90, 6, _("Member signature:"))
+        self.cell(0, 6, _("Reviewed by (seal):"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _assignment_status(assignment) -> str:
+    display = getattr(assignment, "get_status_display", None)
+    label = display() if display else assignment.status
+    due = getattr(assignment, "due_on", None)
+    if assignment.status == "active" and due and due < timezone.localdate():
+        return f"{label}（{_('overdue')}）"
+    return str(label)
+
+
+def archive_pdf(archive: Archive) -> bytes:
+    pdf = ArchivePDF(archive.generated_at)
+    pdf.archive(archive)
+    return bytes(pdf.output())
+
+
+def archives_pdf(archives) -> bytes:
+    """Several archives in one document, each starting on a new page."""
+    pdf = ArchivePDF()
+    any_page = False
+    for archive in archives:
+        pdf.archive(archive)
+        any_page = True
+    if not any_page:
+        pdf.add_page()
+        pdf.note(_("No members."))
+    return bytes(pdf.output())
+
+
+def archive_filename(archive: Archive) -> str:
+    return f"{archive.member.employee_no}-{archive.member.name}-{archive.year}.pdf"
+
+
+def archives_zip(archives, fileobj) -> int:
+    """One PDF per member in a ZIP written to ``fileobj``; returns the number of PDFs."""
+    count = 0
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for archive in archives:
+            zf.writestr(archive_filename(archive), archive_pdf(archive))
+            count += 1
+    return count
+
+
+def archives_zip_bytes(archives) -> tuple[bytes, int]:
+    buf = io.BytesIO()
+    count = archives_zip(archives, buf)
+    return buf.getvalue(), count

@@ -1,0 +1,390 @@
+"""The HR reports: columns, rows and the access rule of each.
+
+A report yields rows of raw values (numbers, dates, codes) in column order;
+exports turn them into the chosen language through each column's display.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lms.org.models import Role
+from lms.records.models import StudyHourEntry
+
+from . import access
+from .figures import EARNING_SOURCES, ZERO, member_figures, rate
+from .periods import Period
+from .units import UnitIndex
+
+Source = StudyHourEntry.Source
+
+
+def _source_label(code):
+    try:
+        return str(Source(code).label)
+    except ValueError:
+        return code or ""
+
+
+def _yes_no(value):
+    if value is None:
+        return _("n/a")
+    return _("Yes") if value else _("No")
+
+
+_role_names: dict[str, str] = {}
+
+
+def _roles_label(codes):
+    if not _role_names or any(c not in _role_names for c in codes):
+        _role_names.update(dict(Role.objects.values_list("code", "name")))
+    return "、".join(_role_names.get(c, c) for c in codes)
+
+
+def _enrollment_status(code):
+    from lms.progress.models import Enrollment
+
+    try:
+        return str(Enrollment.Status(code).label)
+    except ValueError:
+        return code or ""
+
+
+@dataclass
+class Column:
+    key: str
+    label: object  # lazy translation
+    kind: str = "text"  # text | number | date | datetime
+    display: Callable | None = None
+
+    def show(self, value):
+        if self.display is not None:
+            return self.display(value)
+        return value
+
+
+@dataclass
+class ReportRun:
+    """One execution of a report: what, for whom, over which scope and period."""
+
+    report: "Report"
+    scope: access.ReportScope
+    period: Period
+    today: datetime.date = field(default_factory=timezone.localdate)
+    user: object = None
+
+    _figures: list | None = None
+
+    def rows(self) -> Iterator[list]:
+        return self.report.rows(self)
+
+    def member_figures(self):
+        """Per-member figures, computed once per run (rows and chart share them)."""
+        if self._figures is None:
+            self._figures = member_figures(self.scope, self.period, self.today)
+        return self._figures
+
+    def count(self) -> int:
+        return self.report.count(self)
+
+    @property
+    def columns(self) -> list[Column]:
+        return self.report.columns()
+
+    def params(self) -> dict:
+        params = dict(self.period.to_params())
+        if self.scope.everything:
+            pass
+        elif len(self.scope.units) == 1:
+            params["org"] = self.scope.units[0].pk
+        if self.scope.role:
+            params["role"] = self.scope.role
+        return params
+
+    def filename(self, ext: str) -> str:
+        unit = "" if self.scope.everything or len(self.scope.units) != 1 else f"-{self.scope.units[0].pk}"
+        return f"{self.report.name}-{self.period.slug()}{unit}.{ext}"
+
+
+class Report:
+    name = ""
+    title = ""
+    description = ""
+    row_per_record = False  # count() is the exact number of rows
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def scope_for(self, user, org=None, role="") -> access.ReportScope:
+        return access.report_scope(user, org=org, role=role)
+
+    def allowed(self, user) -> bool:
+        return access.can_use_reports(user)
+
+    def rows(self, run: ReportRun) -> Iterator[list]:
+        raise NotImplementedError
+
+    def count(self, run: ReportRun) -> int:
+        return run.scope.members().filter(is_active=True).count()
+
+    def chart(self, run: ReportRun) -> list[dict] | None:
+        return None
+
+
+def _member_columns():
+    return [
+        Column("employee_no", gettext_lazy("Employee number")),
+        Column("name", gettext_lazy("Name")),
+        Column("org_unit", gettext_lazy("Org unit")),
+        Column("branch", gettext_lazy("Branch")),
+    ]
+
+
+class TrainingRecords(Report):
+    name = "training_records"
+    title = gettext_lazy("Training records")
+    description = gettext_lazy("One line per study-hour ledger entry, corrections included.")
+    row_per_record = True
+
+    def columns(self):
+        return [
+            Column("entry", gettext_lazy("Entry"), "number"),
+            Column("date", gettext_lazy("Date"), "date"),
+            *_member_columns(),
+            Column("source", gettext_lazy("Source"), display=_source_label),
+            Column("title", gettext_lazy("Title")),
+            Column("reference", gettext_lazy("Reference")),
+            Column("hours", gettext_lazy("Hours"), "number"),
+            Column("reverses", gettext_lazy("Reverses entry"), "number"),
+            Column("reason", gettext_lazy("Reason")),
+            Column("recorded_at", gettext_lazy("Recorded at"), "datetime"),
+        ]
+
+    def queryset(self, run: ReportRun):
+        return StudyHourEntry.objects.filter(run.period.ledger_q(), member__in=run.scope.member_ids())
+
+    def count(self, run):
+        return self.queryset(run).count()
+
+    def rows(self, run):
+        units = UnitIndex(None if run.scope.everything else run.scope.units)
+        qs = (self.queryset(run).order_by("member__org_unit__path", "member__employee_no", "date", "id")
+              .values_list("id", "date", "member__employee_no", "member__name", "member__org_unit_id", "source",
+                           "title", "reference", "hours", "reverses_id", "reason", "created_at"))
+        tz = timezone.get_current_timezone()
+        for (pk, day, emp, name, unit_id, source, title, ref, hours, reverses, reason,
+             created) in qs.iterator(chunk_size=5000):
+            yield [pk, day, emp, name, units.full_name(unit_id), units.full_name(units.branch_of(unit_id))
+                   if unit_id in units else "", source, title, ref, hours, reverses, reason,
+                   timezone.localtime(created, tz).replace(tzinfo=None, microsecond=0) if created else None]
+
+
+class HoursSummary(Report):
+    name = "hours_summary"
+    title = gettext_lazy("Hours summary")
+    description = gettext_lazy("One line per member: required and earned hours, hours by source, compliance.")
+
+    def columns(self):
+        return [
+            *_member_columns(),
+            Column("roles", gettext_lazy("Roles"), display=_roles_label),
+            Column("required", gettext_lazy("Required hours"), "number"),
+            Column("earned", gettext_lazy("Earned hours"), "number"),
+            *[Column(f"hours_{s.value}", s.label, "number") for s in EARNING_SOURCES],
+            Column("compliant", gettext_lazy("Compliant"), display=_yes_no),
+        ]
+
+    def rows(self, run):
+        units = UnitIndex(None if run.scope.everything else run.scope.units)
+        for fig in run.member_figures():
+            yield [fig.employee_no, fig.name, units.full_name(fig.unit_id),
+                   units.full_name(units.branch_of(fig.unit_id)), fig.roles, fig.required, fig.earned,
+                   *[fig.by_source.get(s.value, ZERO) for s in EARNING_SOURCES], fig.compliant]
+
+    def chart(self, run):
+        return branch_chart(run)
+
+
+class Compliance(Report):
+    name = "compliance"
+    title = gettext_lazy("Compliance")
+    description = gettext_lazy("Members below their requirement or with overdue assignments, with the shortfall.")
+
+    def columns(self):
+        return [
+            *_member_columns(),
+            Column("required", gettext_lazy("Required hours"), "number"),
+            Column("earned", gettext_lazy("Earned hours"), "number"),
+            Column("shortfall", gettext_lazy("Shortfall"), "number"),
+            Column("overdue", gettext_lazy("Overdue assignments"), "number"),
+            Column("overdue_courses", gettext_lazy("Overdue courses"), display=lambda v: "；".join(v)),
+        ]
+
+    def rows(self, run):
+        units = UnitIndex(None if run.scope.everything else run.scope.units)
+        for fig in run.member_figures():
+            if fig.compliant is False or fig.overdue:
+                yield [fig.employee_no, fig.name, units.full_name(fig.unit_id),
+                       units.full_name(units.branch_of(fig.unit_id)), fig.required, fig.earned, fig.shortfall,
+                       len(fig.overdue), fig.overdue]
+
+    def chart(self, run):
+        return branch_chart(run)
+
+
+@dataclass
+class BranchFigure:
+    unit_id: int
+    members: int = 0
+    with_requirement: int = 0
+    compliant: int = 0
+    hours: Decimal = ZERO
+    assigned: int = 0
+    completed: int = 0
+    overdue: int = 0
+
+    @property
+    def average(self) -> Decimal:
+        return (self.hours / self.members).quantize(Decimal("0.01")) if self.members else ZERO
+
+
+def branch_figures(run: ReportRun, units: UnitIndex) -> list[BranchFigure]:
+    branches: dict[int, BranchFigure] = {}
+    roots = None if run.scope.everything else run.scope.units
+    for pk in units.branches_under(roots if roots is not None else list(_all_roots())):
+        branches[pk] = BranchFigure(pk)
+    for fig in run.member_figures():
+        branch_id = units.branch_of(fig.unit_id)
+        row = branches.get(branch_id)
+        if row is None:
+            row = branches[branch_id] = BranchFigure(branch_id)
+        row.members += 1
+        row.hours += fig.earned
+        if fig.required is not None:
+            row.with_requirement += 1
+            row.compliant += 1 if fig.compliant else 0
+        row.assigned += fig.assigned
+        row.completed += fig.completed
+        row.overdue += len(fig.overdue)
+    return sorted(branches.values(), key=lambda b: units.path(b.unit_id))
+
+
+def _all_roots():
+    from lms.org.models import OrgUnit
+
+    return OrgUnit.get_root_nodes()
+
+
+def branch_chart(run: ReportRun) -> list[dict]:
+    units = UnitIndex(None if run.scope.everything else run.scope.units)
+    return [{"branch": units.full_name(b.unit_id), "short": units.name(b.unit_id), "members": b.members,
+             "average_hours": b.average, "compliance_rate": rate(b.compliant, b.with_requirement)}
+            for b in branch_figures(run, units) if b.members]
+
+
+class BranchLedger(Report):
+    name = "branch_ledger"
+    title = gettext_lazy("Branch ledger")
+    description = gettext_lazy("Per branch: members, average hours, completion rate of required courses, overdue.")
+
+    def columns(self):
+        return [
+            Column("branch", gettext_lazy("Branch")),
+            Column("members", gettext_lazy("Members"), "number"),
+            Column("with_requirement", gettext_lazy("Members with a requirement"), "number"),
+            Column("compliant", gettext_lazy("Compliant members"), "number"),
+            Column("compliance_rate", gettext_lazy("Compliance rate (%)"), "number"),
+            Column("total_hours", gettext_lazy("Total hours"), "number"),
+            Column("average_hours", gettext_lazy("Average hours"), "number"),
+            Column("assigned", gettext_lazy("Required courses assigned"), "number"),
+            Column("completed", gettext_lazy("Required courses completed"), "number"),
+            Column("completion_rate", gettext_lazy("Completion rate (%)"), "number"),
+            Column("overdue", gettext_lazy("Overdue assignments"), "number"),
+        ]
+
+    def count(self, run):
+        return 0  # one line per branch: always small
+
+    def rows(self, run):
+        units = UnitIndex(None if run.scope.everything else run.scope.units)
+        for b in branch_figures(run, units):
+            yield [units.full_name(b.unit_id), b.members, b.with_requirement, b.compliant,
+                   rate(b.compliant, b.with_requirement), b.hours.quantize(Decimal("0.01")), b.average,
+                   b.assigned, b.completed, rate(b.completed, b.assigned), b.overdue]
+
+    def chart(self, run):
+        return branch_chart(run)
+
+
+class CourseProgress(Report):
+    name = "course_progress"
+    title = gettext_lazy("Course progress")
+    description = gettext_lazy("Learners' progress in courses: trainers see their own courses.")
+    row_per_record = True
+
+    def allowed(self, user):
+        return access.can_use_reports(user) or access.is_trainer(user)
+
+    def scope_for(self, user, org=None, role=""):
+        return access.trainer_scope(user, org=org, role=role)
+
+    def columns(self):
+        return [
+            Column("course", gettext_lazy("Course")),
+            *_member_columns(),
+            Column("status", gettext_lazy("Status"), display=_enrollment_status),
+            Column("percent", gettext_lazy("Progress (%)"), "number"),
+            Column("enrolled_at", gettext_lazy("Enrolled at"), "date"),
+            Column("completed_at", gettext_lazy("Completed at"), "date"),
+        ]
+
+    def queryset(self, run):
+        from lms.progress.models import Enrollment
+
+        scope = run.scope
+        q = Q(pk__in=[])
+        if scope.courses_of is not None:
+            q |= Q(course__trainers=scope.courses_of)
+        if scope.units:
+            q |= access.units_q(scope.units, prefix="member__org_unit__")
+        qs = Enrollment.objects.filter(q)
+        unit = scope.extra.get("org")
+        if unit is not None:
+            qs = qs.filter(member__org_unit__path__startswith=unit.path)
+        if scope.role:
+            qs = qs.filter(member__member_roles__role__code=scope.role)
+        start = datetime.datetime.combine(run.period.start, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        end = datetime.datetime.combine(run.period.end, datetime.time.max, tzinfo=timezone.get_current_timezone())
+        qs = qs.filter(enrolled_at__lte=end).filter(Q(completed_at__isnull=True) | Q(completed_at__gte=start))
+        return qs.distinct()
+
+    def count(self, run):
+        return self.queryset(run).count()
+
+    def rows(self, run):
+        units = UnitIndex()
+        qs = (self.queryset(run).order_by("course__title", "member__org_unit__path", "member__employee_no")
+              .values_list("course__title", "member__employee_no", "member__name", "member__org_unit_id", "status",
+                           "percent", "enrolled_at", "completed_at"))
+        for title, emp, name, unit_id, status, percent, enrolled, completed in qs.iterator(chunk_size=5000):
+            yield [title, emp, name, units.full_name(unit_id), units.full_name(units.branch_of(unit_id)),
+                   status, percent, timezone.localdate(enrolled) if enrolled else None,
+                   timezone.localdate(completed) if completed else None]
+
+
+REPORTS: dict[str, Report] = {r.name: r for r in (TrainingRecords(), HoursSummary(), Compliance(), BranchLedger(),
+                                                  CourseProgress())}
+
+
+def get_report(name: str) -> Report | None:
+    return REPORTS.get(name)
+
+
+def available_reports(user) -> list[Report]:
+    return [r for r in REPORTS.values() if r.allowed(user)]
