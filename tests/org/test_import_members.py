@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from lms.org.importer import import_members
@@ -66,7 +67,8 @@ def test_any_bad_row_imports_nothing_and_lists_every_bad_row():
     lines = sorted({e.line for e in report.errors})
     assert lines == [3, 4, 5, 6, 7, 8]
     reasons = " | ".join(str(e) for e in report.errors)
-    assert "boss" in reasons and "not-an-email" in reasons and "repeated" in reasons
+    # messages are in the default language, Chinese
+    assert "未知的角色代码：boss" in reasons and "not-an-email" in reasons and "重复（首次出现在第 2 行）" in reasons
     assert len([e for e in report.errors if e.line == 8]) == 2
     assert Member.objects.count() == 0
     assert OrgUnit.objects.count() == 0
@@ -102,9 +104,9 @@ def test_xlsx_with_chinese_headers(django_capture_on_commit_callbacks):
 def test_command_prints_bad_rows_and_fails(tmp_path, capsys):
     path = tmp_path / "m.csv"
     path.write_text(HEADER + "A001,张三,公司党委,nobody,,,\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with translation.override("en"), pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_members", str(path))
-    assert "line 2" in capsys.readouterr().err
+    assert "line 2: unknown role code(s): nobody" in capsys.readouterr().err
     path.write_text(GOOD, encoding="utf-8")
     out = io.StringIO()
     call_command("import_members", str(path), stdout=out)
