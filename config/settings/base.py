@@ -179,6 +179,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_out": str(VAR_DIR / "celery" / "queue"),
     "control_folder": str(VAR_DIR / "celery" / "control"),
     "store_processed": False,
+    # The default 1 s poll drains a burst of small tasks at about one per second.
+    "polling_interval": 0.2,
 }
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_RESULT_EXTENDED = True

@@ -47,6 +47,9 @@ MEMBERS = [
 CATEGORIES = [("理论学习", "theory"), ("党史学习", "party-history"), ("廉洁教育", "integrity"),
               ("安全生产", "safety"), ("业务技能", "skills")]
 
+# Domain terms a trainer would enter as the talks' glossary (hotwords for the ASR model).
+GLOSSARY = "三会一课,支部书记,党章党规,学时,主题党日,八项规定,礼品礼金,隐患排查,三级安全教育"
+
 TALKS = [
     # file in ../shared/talks, title, language, speaker, category slug
     ("dev01_dangke.mp4", "专题党课：新时代党员教育培训", "zh", "王建国", "theory"),

@@ -108,7 +108,7 @@ class Command(BaseCommand):
                 # ingest_talk queues the pipeline; the worker started by `make run` transcribes.
                 out = io.StringIO()
                 call_command("ingest_talk", str(source), title=title, language=language, speaker=speaker,
-                             stdout=out)
+                             glossary=demo_data.GLOSSARY if language == "zh" else "", stdout=out)
                 talk = Talk.objects.filter(title=title).order_by("-pk").first()
             if talk is not None:
                 Talk.objects.filter(pk=talk.pk).update(category=categories[category])
