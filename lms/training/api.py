@@ -1,5 +1,7 @@
 """/api/v1/assignments/ (scoped to the members the caller may see) and /api/v1/training-plans/."""
 
+from decimal import Decimal
+
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -142,7 +144,8 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                                .exclude(status="completed", year__lt=year)):
             counts[display_status(a, today)] += 1
         return Response({"year": year, "hours_required": str(required) if required is not None else None,
-                         "hours_earned": str(hours_for_year(member, year)), "assignments": counts})
+                         "hours_earned": str(hours_for_year(member, year).quantize(Decimal("0.01"))),
+                         "assignments": counts})
 
 
 class PlanRuleSerializer(serializers.ModelSerializer):

@@ -34,3 +34,18 @@ def live(plan: TrainingPlan):
     """Assignment rows of the plan that are not withdrawn, as {(member_id, course_id): due_on}."""
     return {(a.member_id, a.course_id): a.due_on
             for a in plan.assignments.exclude(status="withdrawn")}
+
+
+def ensure_reference_data() -> None:
+    """Roles and the Wagtail root page, for transactional tests that may run after another
+    transactional test has flushed the data migrations' rows."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    importlib.import_module("lms.org.migrations.0002_seed_roles").seed(apps, None)
+    if Page.get_first_root_node() is None:
+        locale, _created = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
