@@ -1,5 +1,10 @@
+import mimetypes
+from pathlib import PurePosixPath
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -72,11 +77,35 @@ class Talk(index.Indexed, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Filled in by the media pipeline.
+    source_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    source_size = models.BigIntegerField(_("source size (bytes)"), null=True, blank=True)
+    has_video = models.BooleanField(_("has video"), default=False)
+    media_info = models.JSONField(_("media information"), default=dict, blank=True)
+    poster = models.FileField(_("poster image"), upload_to="talks/posters/%Y/%m/", blank=True, max_length=300)
+    captions = models.FileField(_("captions (WebVTT)"), upload_to="talks/captions/%Y/%m/", blank=True, max_length=300)
+    detected_language = models.CharField(_("detected language"), max_length=8, blank=True)
+    asr_model = models.CharField(_("speech recognition model"), max_length=300, blank=True)
+    asr_settings = models.JSONField(_("speech recognition settings"), default=dict, blank=True)
+    notice = models.CharField(_("notice"), max_length=300, blank=True)
+    # One id per processing run: tasks of a superseded run (re-transcribe) stop quietly.
+    pipeline_run = models.CharField(max_length=32, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last pipeline activity"), null=True, blank=True, editable=False)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, editable=False)
+
     search_fields = [
         index.SearchField("title", boost=3),
         index.SearchField("speaker"),
         index.FilterField("status"),
     ]
+
+    PROCESSING_STATUSES = (
+        Status.UPLOADED,
+        Status.PROBING,
+        Status.EXTRACTING,
+        Status.TRANSCRIBING,
+        Status.INDEXING,
+    )
 
     class Meta:
         ordering = ["-recorded_on", "-created_at"]
@@ -85,3 +114,75 @@ class Talk(index.Indexed, models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("content_library:talk-detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.visibility == self.Visibility.SUBTREE and not self.org_unit_id:
+            raise ValidationError({"org_unit": _("Choose the org unit whose subtree may see this talk.")})
+
+    # URLs -----------------------------------------------------------------
+    @property
+    def media_url(self) -> str:
+        return reverse("content_library:talk-media", args=[self.pk]) if self.source_file else ""
+
+    @property
+    def captions_url(self) -> str:
+        return reverse("content_library:talk-captions", args=[self.pk])
+
+    @property
+    def poster_url(self) -> str:
+        return reverse("content_library:talk-poster", args=[self.pk]) if self.poster else ""
+
+    # State ----------------------------------------------------------------
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_processing(self) -> bool:
+        return self.status in self.PROCESSING_STATUSES
+
+    @property
+    def media_content_type(self) -> str:
+        name = self.source_file.name if self.source_file else self.source_name
+        guessed = mimetypes.guess_type(PurePosixPath(name or "").name)[0] if name else None
+        if not guessed or not guessed.startswith(("audio/", "video/")):
+            return "video/mp4" if self.has_video else "audio/mpeg"
+        if not self.has_video and guessed.startswith("video/"):
+            # An .mp4/.webm without a picture plays in an <audio> element.
+            return "audio/" + guessed.split("/", 1)[1]
+        return guessed
+
+    @property
+    def caption_language(self) -> str:
+        code = self.detected_language or (self.language if self.language != self.Language.AUTO else "")
+        return {"zh": "zh-Hans"}.get(code, code)
+
+
+class TranscriptSegment(models.Model):
+    """One time-coded line of a talk's transcript (times in seconds from the start)."""
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="segments", verbose_name=_("talk"))
+    index = models.PositiveIntegerField(_("index"))
+    start = models.FloatField(_("start (seconds)"))
+    end = models.FloatField(_("end (seconds)"))
+    text = models.TextField(_("text"))
+    # [{"start": 1.2, "end": 1.5, "word": "党员", "probability": 0.93}, …]
+    words = models.JSONField(_("words"), default=list, blank=True)
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["talk", "index"]
+        verbose_name = _("transcript segment")
+        verbose_name_plural = _("transcript segments")
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "index"], name="unique_talk_segment_index"),
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="segment_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["talk", "start"], name="segment_talk_start")]
+
+    def __str__(self):
+        return f"{self.talk_id}#{self.index} [{self.start:.1f}–{self.end:.1f}] {self.text[:40]}"

@@ -1,0 +1,22 @@
+"""The hand-off from the content library to whatever processes talks.
+
+The content library does not import the media pipeline (apps depend downward);
+the processor is chosen by dotted path, ``TALK_PROCESSOR`` in settings.
+"""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+DEFAULT_PROCESSOR = "media_pipeline.pipeline.submit"
+
+# What the upload forms accept; everything is still probed, so a mislabelled file fails with a reason.
+ALLOWED_EXTENSIONS = {
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "ts", "mts", "flv", "mpg", "mpeg", "wmv",
+    "m4a", "mp3", "wav", "ogg", "oga", "opus", "flac", "aac", "wma", "amr",
+}
+
+
+def process_talk(talk, *, sync: bool = False) -> str:
+    """Start (or restart) processing of ``talk``; returns the run id. Queued after the transaction commits."""
+    processor = import_string(getattr(settings, "TALK_PROCESSOR", DEFAULT_PROCESSOR))
+    return processor(talk, sync=sync)

@@ -1,0 +1,111 @@
+"""faster-whisper (CTranslate2) backend: int8 on CPU, CUDA automatically when a GPU is present."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+import numpy as np
+from django.conf import settings
+
+from .base import ASRBackend, Segment, Transcription, Word
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+_models: dict[tuple, object] = {}
+_models_lock = threading.Lock()
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_device(device: str) -> str:
+    if device != "auto":
+        return device
+    import ctranslate2
+
+    try:
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    except RuntimeError:
+        return "cpu"
+
+
+def load_model(model: str, device: str = "auto", compute_type: str = "", cpu_threads: int = 0):
+    """A WhisperModel, loaded once per process for each configuration."""
+    from faster_whisper import WhisperModel
+
+    device = resolve_device(device)
+    compute_type = compute_type or ("float16" if device == "cuda" else "int8")
+    cpu_threads = cpu_threads or _cpu_count()
+    key = (str(model), device, compute_type, cpu_threads)
+    cached = _models.get(key)
+    if cached is None:
+        with _models_lock:
+            cached = _models.get(key)
+            if cached is None:
+                started = time.monotonic()
+                cached = WhisperModel(
+                    str(model), device=device, compute_type=compute_type, cpu_threads=cpu_threads,
+                    local_files_only=os.path.isdir(str(model)),
+                )
+                logger.info("Loaded ASR model %s on %s/%s in %.1fs", model, device, compute_type,
+                            time.monotonic() - started)
+                _models[key] = cached
+    return cached, {"device": device, "compute_type": compute_type, "cpu_threads": cpu_threads}
+
+
+class FasterWhisperBackend(ASRBackend):
+    name = "faster-whisper"
+
+    def __init__(self, model: str | None = None, device: str | None = None, compute_type: str | None = None,
+                 cpu_threads: int | None = None, beam_size: int | None = None):
+        self.model_name = str(model or settings.ASR_MODEL)
+        self.device = device or getattr(settings, "ASR_DEVICE", "auto")
+        self.compute_type = compute_type if compute_type is not None else getattr(settings, "ASR_COMPUTE_TYPE", "")
+        self.cpu_threads = cpu_threads if cpu_threads is not None else getattr(settings, "ASR_CPU_THREADS", 0)
+        self.beam_size = beam_size or getattr(settings, "ASR_BEAM_SIZE", 5)
+
+    def model(self):
+        return load_model(self.model_name, self.device, self.compute_type, self.cpu_threads)
+
+    def warm_up(self) -> None:
+        self.model()
+
+    def transcribe(self, audio: np.ndarray, *, language=None, glossary=None, progress=None) -> Transcription:
+        model, runtime = self.model()
+        duration = len(audio) / SAMPLE_RATE
+        hotwords = "，".join(glossary) if glossary else None
+        options = {
+            "beam_size": self.beam_size,
+            "vad_filter": True,
+            "word_timestamps": True,
+            "condition_on_previous_text": True,
+            "hotwords": hotwords,
+        }
+        segments_iter, info = model.transcribe(audio, language=language or None, **options)
+        segments: list[Segment] = []
+        for seg in segments_iter:
+            segments.append(Segment(
+                start=float(seg.start), end=float(seg.end), text=seg.text,
+                words=[Word(float(w.start), float(w.end), w.word, float(w.probability)) for w in (seg.words or [])],
+                avg_logprob=float(seg.avg_logprob), no_speech_prob=float(seg.no_speech_prob),
+                compression_ratio=float(seg.compression_ratio),
+            ))
+            if progress and duration:
+                progress(min(seg.end / duration, 1.0))
+        return Transcription(
+            language=info.language or (language or ""),
+            language_probability=float(info.language_probability or 0.0),
+            duration=duration,
+            segments=segments,
+            model=self.model_name,
+            settings={"backend": self.name, **runtime, "beam_size": self.beam_size, "vad_filter": True,
+                      "word_timestamps": True, "language": language or "auto", "hotwords": hotwords or ""},
+        )

@@ -1,0 +1,134 @@
+/* Talk player: interactive transcript next to an HTML5 <video>/<audio data-talk-player>.
+ *
+ * - the transcript line being spoken is highlighted and kept in view while playing;
+ * - clicking a line (its time link) seeks there and plays;
+ * - ?t=SECONDS (or 1:30) in the page URL, or data-start on the element, starts playback there;
+ * - while a talk is still being processed, its progress is polled and the page reloads when ready.
+ * Safe to include several times and with several players on one page.
+ */
+(function () {
+  "use strict";
+  if (window.TalkPlayer) { return; }
+
+  function parseTime(value) {
+    if (!value) { return 0; }
+    var m = String(value).trim().match(/^(?:(\d+):)?(?:(\d+):)?(\d+(?:\.\d+)?)s?$/);
+    if (!m) { return 0; }
+    var parts = [m[1], m[2], m[3]].filter(function (x) { return x !== undefined; }).map(parseFloat);
+    return parts.reduce(function (acc, part) { return acc * 60 + part; }, 0);
+  }
+
+  function startAt(media, seconds) {
+    if (!(seconds > 0)) { return; }
+    var apply = function () {
+      try { media.currentTime = seconds; } catch (e) { /* not seekable yet */ }
+    };
+    if (media.readyState >= 1) { apply(); } else { media.addEventListener("loadedmetadata", apply, { once: true }); }
+  }
+
+  function lastIndexAtOrBefore(starts, t) {
+    var lo = 0, hi = starts.length - 1, found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (starts[mid] <= t + 0.05) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return found;
+  }
+
+  function pollProgress(root) {
+    var url = root.getAttribute("data-progress-url");
+    var box = root.querySelector("[data-talk-processing]");
+    if (!url || !box || !window.fetch) { return; }
+    var timer = setInterval(function () {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          var row = data && data.talks && data.talks[0];
+          if (!row) { return; }
+          var bar = box.querySelector("[data-progress-bar]");
+          var value = box.querySelector("[data-progress-value]");
+          var label = box.querySelector("[data-status-label]");
+          if (bar) { bar.style.width = row.progress + "%"; }
+          if (value) { value.textContent = row.progress; }
+          if (label) { label.textContent = row.status_label; }
+          if (row.status === "ready" || row.status === "failed") { clearInterval(timer); window.location.reload(); }
+        })
+        .catch(function () { /* try again on the next tick */ });
+    }, 3000);
+  }
+
+  function init(root, isFirst) {
+    if (root.getAttribute("data-player-ready")) { return; }
+    root.setAttribute("data-player-ready", "1");
+    var media = root.querySelector("video[data-talk-player], audio[data-talk-player]");
+    var list = root.querySelector("[data-transcript]");
+    pollProgress(root);
+    if (!media) { return; }
+
+    var items = list ? Array.prototype.slice.call(list.querySelectorAll("li[data-start]")) : [];
+    var starts = items.map(function (li) { return parseFloat(li.getAttribute("data-start")); });
+    var ends = items.map(function (li) { return parseFloat(li.getAttribute("data-end")); });
+    var current = -1;
+    var userScrolledAt = 0;
+
+    var start = parseFloat(media.getAttribute("data-start") || "0");
+    if (!(start > 0) && isFirst) { start = parseTime(new URLSearchParams(window.location.search).get("t")); }
+    startAt(media, start);
+
+    function highlight(force) {
+      var t = media.currentTime;
+      var idx = lastIndexAtOrBefore(starts, t);
+      if (idx >= 0 && t > ends[idx] + 1.5 && idx + 1 < starts.length && t < starts[idx + 1]) { idx = -1; }
+      if (idx === current && !force) { return; }
+      if (current >= 0 && items[current]) {
+        items[current].classList.remove("is-active");
+        items[current].removeAttribute("aria-current");
+      }
+      current = idx;
+      if (idx < 0) { return; }
+      var li = items[idx];
+      li.classList.add("is-active");
+      li.setAttribute("aria-current", "true");
+      // Follow playback inside the transcript box only (never scroll the page),
+      // unless the reader scrolled the transcript in the last few seconds.
+      if (list && Date.now() - userScrolledAt > 4000) {
+        var top = li.offsetTop - list.offsetTop - list.clientHeight / 3;
+        list.scrollTo ? list.scrollTo({ top: Math.max(top, 0), behavior: "smooth" }) : (list.scrollTop = top);
+        userScrolledAt = 0;
+      }
+    }
+
+    media.addEventListener("timeupdate", function () { highlight(false); });
+    media.addEventListener("seeked", function () { highlight(true); });
+    if (list) {
+      list.addEventListener("wheel", function () { userScrolledAt = Date.now(); }, { passive: true });
+      list.addEventListener("touchmove", function () { userScrolledAt = Date.now(); }, { passive: true });
+      list.addEventListener("click", function (event) {
+        var link = event.target.closest("[data-seek]");
+        if (!link && event.target.closest("li[data-start]")) {
+          link = event.target.closest("li[data-start]").querySelector("[data-seek]");
+        }
+        if (!link) { return; }
+        event.preventDefault();
+        var t = parseFloat(link.getAttribute("data-seek"));
+        userScrolledAt = 0;
+        try { media.currentTime = t; } catch (e) { return; }
+        var played = media.play();
+        if (played && played.catch) { played.catch(function () { /* autoplay blocked: stay paused */ }); }
+        if (isFirst && window.history && window.history.replaceState) {
+          var url = new URL(window.location.href);
+          url.searchParams.set("t", String(Math.floor(t)));
+          window.history.replaceState(null, "", url.toString());
+        }
+      });
+    }
+  }
+
+  function initAll() {
+    var roots = document.querySelectorAll("[data-talk-player-root]");
+    Array.prototype.forEach.call(roots, function (root, i) { init(root, i === 0); });
+  }
+
+  window.TalkPlayer = { init: init, initAll: initAll, parseTime: parseTime };
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", initAll); } else { initAll(); }
+})();
