@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class QuizzesConfig(AppConfig):
     name = "lms.quizzes"
     label = "quizzes"
     verbose_name = _("Quizzes and exams")
+
+    def ready(self):
+        from . import setup
+        from .models import H5PPackage
+
+        post_migrate.connect(setup.after_migrate, sender=self, dispatch_uid="lms-quizzes-after-migrate")
+        post_delete.connect(setup.package_deleted, sender=H5PPackage, dispatch_uid="lms-quizzes-h5p-deleted")

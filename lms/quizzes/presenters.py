@@ -1,0 +1,79 @@
+"""What a member sees of an attempt: the same shape for the page and the API.
+
+Correct answers and explanations are included only when the quiz's
+"show answers" rule allows it for this attempt.
+"""
+
+from django.utils import timezone
+
+from . import services
+from .models import AttemptAnswer, QuestionType, QuizAttempt
+
+
+def _blank_values(answer: AttemptAnswer, question) -> list[str]:
+    if question.qtype != QuestionType.FILL_BLANK:
+        return []
+    count = max(1, len(question.blanks()))
+    given = (answer.response or {}).get("blanks", [])
+    return [given[i] if i < len(given) else "" for i in range(count)]
+
+
+def question_view(answer: AttemptAnswer, *, finished: bool, reveal: bool) -> dict:
+    question = answer.question
+    choices = {c.pk: c for c in question.choices.all()}
+    item = {
+        "id": question.pk,
+        "position": answer.position,
+        "type": question.qtype,
+        "type_label": str(question.get_qtype_display()),
+        "text": question.text,
+        "points": float(answer.points),
+        "options": [{"id": pk, "text": choices[pk].text} for pk in answer.option_order if pk in choices],
+        "blanks": max(1, len(question.blanks())) if question.qtype == QuestionType.FILL_BLANK else 0,
+        "response": answer.response,
+        "blank_values": _blank_values(answer, question),
+        "saved_at": answer.saved_at.isoformat() if answer.saved_at else None,
+    }
+    if finished:
+        item["score"] = float(answer.score) if answer.score is not None else None
+        item["correct"] = answer.is_correct
+        item["feedback"] = answer.feedback
+    if reveal:
+        item["correct_options"] = [c.pk for c in question.choices.all() if c.is_correct]
+        item["correct_true"] = question.correct_true
+        item["accepted_answers"] = question.blanks()
+        item["reference_answer"] = question.reference_answer
+        item["explanation"] = question.explanation
+    return item
+
+
+def attempt_view(attempt: QuizAttempt, *, now=None, with_questions: bool = True, reveal: bool | None = None) -> dict:
+    now = now or timezone.now()
+    finished = attempt.is_finished
+    if reveal is None:
+        reveal = services.can_show_answers(attempt, now=now)
+    data = {
+        "id": attempt.pk,
+        "quiz": attempt.quiz_id,
+        "quiz_title": attempt.quiz.title,
+        "member": attempt.member_id,
+        "number": attempt.number,
+        "status": attempt.status,
+        "started_at": attempt.started_at.isoformat(),
+        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "server_now": now.isoformat(),
+        "seconds_left": (max(0, round((attempt.deadline - now).total_seconds())) if attempt.deadline and not finished
+                         else None),
+        "submitted_at": attempt.submitted_at.isoformat() if attempt.submitted_at else None,
+        "submitted_late": attempt.submitted_late,
+        "score": float(attempt.score) if attempt.score is not None else None,
+        "max_score": float(attempt.max_score),
+        "percent": round(attempt.percent, 1) if attempt.percent is not None else None,
+        "passed": attempt.passed,
+        "duration_seconds": attempt.duration_seconds,
+        "answers_shown": reveal,
+    }
+    if with_questions:
+        answers = attempt.answers.select_related("question").prefetch_related("question__choices").order_by("position")
+        data["questions"] = [question_view(a, finished=finished, reveal=reveal) for a in answers]
+    return data

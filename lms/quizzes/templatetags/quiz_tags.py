@@ -1,0 +1,41 @@
+"""{% lesson_activity %}: the quiz box and/or H5P player of the current lesson page."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("quizzes/includes/lesson_activity_inner.html", takes_context=True)
+def lesson_activity(context, lesson=None):
+    from lms.quizzes.models import H5PPackage, Quiz
+    from lms.quizzes.views import h5p_player_context, quiz_overview_context
+
+    lesson = lesson or context.get("page")
+    request = context.get("request")
+    out = {"request": request, "csrf_token": context.get("csrf_token"), "quiz_box": None, "h5p": None}
+    if lesson is None or request is None or not getattr(lesson, "pk", None):
+        return out
+    quiz = Quiz.objects.filter(lesson_id=lesson.pk).first()
+    if quiz is not None:
+        out["quiz_box"] = quiz_overview_context(quiz, request)
+    package = H5PPackage.objects.filter(lesson_id=lesson.pk).first()
+    if package is not None:
+        out["h5p"] = h5p_player_context(package, request)
+        out["h5p"]["lesson"] = lesson
+    return out
+
+
+@register.filter
+def duration(seconds):
+    """12345 → "3:25:45"; 75 → "1:15"."""
+    if seconds is None or seconds == "":
+        return ""
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def percent(value):
+    return "" if value is None else f"{float(value) * 100:.0f}%"

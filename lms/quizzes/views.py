@@ -1,0 +1,218 @@
+"""Member and trainer pages: taking a quiz, results, statistics, grading, H5P content."""
+
+import mimetypes
+import posixpath
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lms.org.scope import can_view_member, member_of
+
+from . import presenters, services, stats
+from .h5p import xapi
+from .models import H5PPackage, QuestionType, Quiz, QuizAttempt
+from .permissions import can_manage_quiz
+
+
+def quiz_overview_context(quiz: Quiz, request) -> dict:
+    """What the quiz box shows: rules, the member's attempts and whether they can start one."""
+    member = member_of(request.user)
+    now = timezone.now()
+    context = {"quiz": quiz, "member": member, "quiz_open": quiz.is_open(now),
+               "can_manage_quiz": can_manage_quiz(request.user, quiz),
+               "question_count": quiz.fixed_questions.count() + sum(r.count for r in quiz.draw_rules.all())}
+    if context["can_manage_quiz"]:
+        context["pool_problems"] = services.check_pool(quiz)
+    if member is not None:
+        current = services.in_progress(member, quiz)
+        if current is not None:
+            current = services.finalize_if_expired(current, now=now)
+            if current.is_finished:
+                current = None
+        attempts = list(QuizAttempt.objects.filter(member=member, quiz=quiz).order_by("number"))
+        left = services.attempts_left(member, quiz)
+        context.update({
+            "my_attempts": attempts,
+            "attempts_left": left,
+            "in_progress_attempt": current,
+            "passed": any(a.passed for a in attempts),
+            "can_start": current is None and quiz.is_open(now) and (left is None or left > 0),
+        })
+    return context
+
+
+@login_required
+def quiz_detail(request, quiz_id):
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    target = quiz.get_absolute_url()
+    if target != request.path:
+        return redirect(target)
+    return render(request, "quizzes/quiz_detail.html", {"quiz": quiz, "quiz_ctx": quiz_overview_context(quiz, request)})
+
+
+def _member(request):
+    member = member_of(request.user)
+    if member is None:
+        raise Http404(_("Only members take quizzes."))
+    return member
+
+
+@login_required
+@require_POST
+def start(request, quiz_id):
+    member = _member(request)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    try:
+        attempt, _created = services.start_attempt(member, quiz)
+    except services.QuizError as exc:
+        messages.error(request, str(exc))
+        return redirect(quiz.get_absolute_url())
+    return redirect("quiz-attempt", attempt.pk)
+
+
+@login_required
+def attempt_page(request, attempt_id):
+    attempt = get_object_or_404(QuizAttempt.objects.select_related("quiz", "member"), pk=attempt_id)
+    me = member_of(request.user)
+    own = me is not None and attempt.member_id == me.pk
+    if not own and not (can_manage_quiz(request.user, attempt.quiz) or can_view_member(request.user, attempt.member)):
+        raise Http404(_("No such attempt."))
+    if own:
+        attempt = services.finalize_if_expired(attempt)
+    view = presenters.attempt_view(attempt, reveal=None if own else True)
+    context = {"attempt": attempt, "view": view, "quiz": attempt.quiz, "own": own,
+               "QuestionType": QuestionType, "back_url": attempt.quiz.get_absolute_url()}
+    if own and not attempt.is_finished:
+        return render(request, "quizzes/attempt_take.html", context)
+    return render(request, "quizzes/attempt_result.html", context)
+
+
+def responses_from_form(attempt: QuizAttempt, post) -> dict[int, dict]:
+    """The answers of the no-JavaScript form, in the API's response shape."""
+    out: dict[int, dict] = {}
+    for answer in attempt.answers.select_related("question"):
+        q = answer.question
+        key = f"q{q.pk}"
+        if q.qtype == QuestionType.SINGLE:
+            value = post.get(key)
+            out[q.pk] = {"choices": [int(value)]} if value and value.isdigit() else {}
+        elif q.qtype == QuestionType.MULTIPLE:
+            out[q.pk] = {"choices": [int(v) for v in post.getlist(key) if v.isdigit()]}
+        elif q.qtype == QuestionType.TRUE_FALSE:
+            value = post.get(key)
+            out[q.pk] = {"value": value == "true"} if value in ("true", "false") else {}
+        elif q.qtype == QuestionType.FILL_BLANK:
+            count = max(1, len(q.blanks()))
+            out[q.pk] = {"blanks": [post.get(f"{key}_{i}", "") for i in range(count)]}
+        else:
+            out[q.pk] = {"text": post.get(key, "")}
+    return out
+
+
+@login_required
+@require_POST
+def submit(request, attempt_id):
+    member = _member(request)
+    attempt = get_object_or_404(QuizAttempt.objects.select_related("quiz"), pk=attempt_id)
+    if attempt.member_id != member.pk:
+        raise PermissionDenied
+    if not attempt.is_finished and request.POST.get("from_form") == "1":
+        for question_id, data in responses_from_form(attempt, request.POST).items():
+            try:
+                services.save_answer(attempt, question_id, data)
+            except services.TimeUp:
+                messages.warning(request, _("Time was up: only answers saved before the deadline were graded."))
+                break
+            except services.QuizError as exc:
+                if attempt.is_finished:
+                    break
+                messages.error(request, str(exc))
+                return redirect("quiz-attempt", attempt.pk)
+    attempt = services.submit_attempt(attempt)
+    return redirect("quiz-attempt", attempt.pk)
+
+
+def _managed_quiz(request, quiz_id) -> Quiz:
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    if not can_manage_quiz(request.user, quiz):
+        raise PermissionDenied
+    return quiz
+
+
+@login_required
+def stats_page(request, quiz_id):
+    quiz = _managed_quiz(request, quiz_id)
+    return render(request, "quizzes/stats.html", {
+        "quiz": quiz, "summary": stats.summary(quiz), "questions": stats.question_stats(quiz),
+        "members": services.member_results(quiz), "pool_problems": services.check_pool(quiz),
+        "pending": services.pending_reviews([quiz.pk]).count(),
+    })
+
+
+@login_required
+def review_page(request, quiz_id):
+    """Grading short answers that wait for a trainer."""
+    quiz = _managed_quiz(request, quiz_id)
+    if request.method == "POST":
+        answer = get_object_or_404(services.pending_reviews([quiz.pk]), pk=request.POST.get("answer", 0))
+        try:
+            score = Decimal(request.POST.get("score", ""))
+            services.grade_short_answer(answer, score=score, feedback=request.POST.get("feedback", ""),
+                                        user=request.user)
+        except (InvalidOperation, services.QuizError) as exc:
+            message = str(exc) if isinstance(exc, services.QuizError) else _("The score must be a number.")
+            messages.error(request, message)
+        else:
+            messages.success(request, _("Graded."))
+        return redirect("quiz-review", quiz.pk)
+    return render(request, "quizzes/review.html", {"quiz": quiz, "pending": services.pending_reviews([quiz.pk])})
+
+
+# --- H5P -------------------------------------------------------------------------------------------
+
+def h5p_player_context(package: H5PPackage, request) -> dict:
+    member = member_of(request.user)
+    content_url = reverse("h5p-content", args=[package.pk, "h5p.json"]).rsplit("/", 1)[0]
+    context = {"package": package, "member": member, "content_url": content_url}
+    if member is not None:
+        context.update({"xapi_mail": xapi.actor_mail(member), "xapi_iri": xapi.activity_iri(package)})
+    return context
+
+
+@login_required
+def h5p_detail(request, package_id):
+    package = get_object_or_404(H5PPackage, pk=package_id)
+    return render(request, "quizzes/h5p_detail.html",
+                  {"package": package, "view_ctx": h5p_player_context(package, request)})
+
+
+@login_required
+def h5p_content(request, package_id, path):
+    """A file of an unpacked package, served from our origin (the player fetches them)."""
+    package = get_object_or_404(H5PPackage, pk=package_id)
+    clean = posixpath.normpath(path)
+    if clean != path or clean.startswith(("/", "..")) or "\\" in path or "\x00" in path:
+        raise Http404
+    name = package.file_path(clean)
+    if not default_storage.exists(name):
+        raise Http404
+    content_type, _encoding = mimetypes.guess_type(clean)
+    if clean.endswith(".json"):
+        content_type = "application/json"
+    elif clean.endswith(".js"):
+        content_type = "text/javascript"
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened directly (an SVG, a PDF), a package file gets no scripting power on our origin.
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -1,0 +1,56 @@
+"""Admin pages: importing questions from the XLSX template, and downloading the template."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .importer import HEADERS, import_questions, template_workbook
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("XLSX file (from the template)"))
+    dry_run = forms.BooleanField(label=gettext_lazy("Only check the file"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+def _require(request):
+    if not request.user.has_perm("quizzes.add_question"):
+        raise PermissionDenied
+
+
+def import_questions_view(request):
+    _require(request)
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        dry_run = form.cleaned_data["dry_run"]
+        report = import_questions(upload.read(), upload.name, dry_run=dry_run, user=request.user)
+        if report.ok and not dry_run:
+            messages.success(request, _("Imported: %(c)d created, %(u)d updated, %(s)d unchanged.") % {
+                "c": report.created, "u": report.updated, "s": report.unchanged})
+        elif report.ok:
+            messages.success(request, _("The file is valid; nothing was written (check only)."))
+    return render(request, "quizzes/admin/import.html", {
+        "form": form, "report": report, "title": _("Import questions"), "columns": HEADERS,
+    })
+
+
+def import_template_view(request):
+    _require(request)
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, "题库导入模板.xlsx")
+    return response
