@@ -48,10 +48,11 @@ class PDFRenderer(_FileRenderer):
 
 
 class _JSONErrors:
-    """Errors are always JSON, whatever format was asked for."""
+    """Errors and job receipts are JSON, whatever file format was asked for."""
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if isinstance(response, Response) and response.status_code >= 400:
+        if isinstance(response, Response) and isinstance(getattr(request, "accepted_renderer", None),
+                                                         _FileRenderer | type(None)):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)

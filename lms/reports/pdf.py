@@ -174,7 +174,7 @@ class ArchivePDF(FPDF):
         if archive.assignments:
             self.heading(_("Assigned courses"))
             self.grid(
-                [_("Course"), _("Assigned"), _("Due"), _("Status"), _("Completed")],
+                [_("Course"), _("Assigned on"), _("Due"), _("Status"), _("Completed on")],
                 [[a.course.title, _date(getattr(a, "assigned_at", None)), _date(a.due_on),
                   _assignment_status(a), _date(getattr(a, "completed_at", None))] for a in archive.assignments],
                 [64, 30, 22, 30, 36],
@@ -185,8 +185,8 @@ class ArchivePDF(FPDF):
             self.heading(_("Quiz results"))
             self.grid(
                 [_("Quiz"), _("Submitted"), _("Score"), _("Passed")],
-                [[attempt_title(q), _date(q.submitted_at), f"{q.score} / {q.max_score}",
-                  _("Yes") if q.passed else _("No")] for q in archive.quiz_results],
+                [[attempt_title(q), _date(q.submitted_at), _score(q), _yes_no(q.passed)]
+                 for q in archive.quiz_results],
                 [82, 40, 30, 30],
             )
         self.heading(_("Corrections"))
@@ -207,6 +207,19 @@ class ArchivePDF(FPDF):
         self.set_font(FONT, size=10)
         self.cell(90, 6, _("Member signature:"))
         self.cell(0, 6, _("Reviewed by (seal):"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _score(attempt) -> str:
+    if attempt.score is None:
+        display = getattr(attempt, "get_status_display", None)
+        return str(display()) if display else "—"
+    return f"{_fmt_hours(attempt.score)} / {_fmt_hours(attempt.max_score)}"
+
+
+def _yes_no(value) -> str:
+    if value is None:
+        return "—"
+    return _("Yes") if value else _("No")
 
 
 def _assignment_status(assignment) -> str:

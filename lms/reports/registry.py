@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from lms.org.models import Role
 from lms.records.models import StudyHourEntry
@@ -23,6 +23,8 @@ from .periods import Period
 from .units import UnitIndex
 
 Source = StudyHourEntry.Source
+
+
 
 
 def _source_label(code):
@@ -54,6 +56,9 @@ def _enrollment_status(code):
         return str(Enrollment.Status(code).label)
     except ValueError:
         return code or ""
+
+
+# Column headers use the "report column" context, so other apps' catalogues cannot change them.
 
 
 @dataclass
@@ -139,10 +144,10 @@ class Report:
 
 def _member_columns():
     return [
-        Column("employee_no", gettext_lazy("Employee number")),
-        Column("name", gettext_lazy("Name")),
-        Column("org_unit", gettext_lazy("Org unit")),
-        Column("branch", gettext_lazy("Branch")),
+        Column("employee_no", pgettext_lazy("report column", "Employee number")),
+        Column("name", pgettext_lazy("report column", "Name")),
+        Column("org_unit", pgettext_lazy("report column", "Org unit")),
+        Column("branch", pgettext_lazy("report column", "Branch")),
     ]
 
 
@@ -154,16 +159,16 @@ class TrainingRecords(Report):
 
     def columns(self):
         return [
-            Column("entry", gettext_lazy("Entry"), "number"),
-            Column("date", gettext_lazy("Date"), "date"),
+            Column("entry", pgettext_lazy("report column", "Entry"), "number"),
+            Column("date", pgettext_lazy("report column", "Date"), "date"),
             *_member_columns(),
-            Column("source", gettext_lazy("Source"), display=_source_label),
-            Column("title", gettext_lazy("Title")),
-            Column("reference", gettext_lazy("Reference")),
-            Column("hours", gettext_lazy("Hours"), "number"),
-            Column("reverses", gettext_lazy("Reverses entry"), "number"),
-            Column("reason", gettext_lazy("Reason")),
-            Column("recorded_at", gettext_lazy("Recorded at"), "datetime"),
+            Column("source", pgettext_lazy("report column", "Source"), display=_source_label),
+            Column("title", pgettext_lazy("report column", "Title")),
+            Column("reference", pgettext_lazy("report column", "Reference")),
+            Column("hours", pgettext_lazy("report column", "Hours"), "number"),
+            Column("reverses", pgettext_lazy("report column", "Reverses entry"), "number"),
+            Column("reason", pgettext_lazy("report column", "Reason")),
+            Column("recorded_at", pgettext_lazy("report column", "Recorded at"), "datetime"),
         ]
 
     def queryset(self, run: ReportRun):
@@ -193,11 +198,11 @@ class HoursSummary(Report):
     def columns(self):
         return [
             *_member_columns(),
-            Column("roles", gettext_lazy("Roles"), display=_roles_label),
-            Column("required", gettext_lazy("Required hours"), "number"),
-            Column("earned", gettext_lazy("Earned hours"), "number"),
+            Column("roles", pgettext_lazy("report column", "Roles"), display=_roles_label),
+            Column("required", pgettext_lazy("report column", "Required hours"), "number"),
+            Column("earned", pgettext_lazy("report column", "Earned hours"), "number"),
             *[Column(f"hours_{s.value}", s.label, "number") for s in EARNING_SOURCES],
-            Column("compliant", gettext_lazy("Compliant"), display=_yes_no),
+            Column("compliant", pgettext_lazy("report column", "Compliant"), display=_yes_no),
         ]
 
     def rows(self, run):
@@ -219,11 +224,12 @@ class Compliance(Report):
     def columns(self):
         return [
             *_member_columns(),
-            Column("required", gettext_lazy("Required hours"), "number"),
-            Column("earned", gettext_lazy("Earned hours"), "number"),
-            Column("shortfall", gettext_lazy("Shortfall"), "number"),
-            Column("overdue", gettext_lazy("Overdue assignments"), "number"),
-            Column("overdue_courses", gettext_lazy("Overdue courses"), display=lambda v: "；".join(v)),
+            Column("required", pgettext_lazy("report column", "Required hours"), "number"),
+            Column("earned", pgettext_lazy("report column", "Earned hours"), "number"),
+            Column("shortfall", pgettext_lazy("report column", "Shortfall"), "number"),
+            Column("overdue", pgettext_lazy("report column", "Overdue assignments"), "number"),
+            Column("overdue_courses", pgettext_lazy("report column", "Overdue courses"),
+                   display=lambda v: "；".join(v)),
         ]
 
     def rows(self, run):
@@ -295,17 +301,17 @@ class BranchLedger(Report):
 
     def columns(self):
         return [
-            Column("branch", gettext_lazy("Branch")),
-            Column("members", gettext_lazy("Members"), "number"),
-            Column("with_requirement", gettext_lazy("Members with a requirement"), "number"),
-            Column("compliant", gettext_lazy("Compliant members"), "number"),
-            Column("compliance_rate", gettext_lazy("Compliance rate (%)"), "number"),
-            Column("total_hours", gettext_lazy("Total hours"), "number"),
-            Column("average_hours", gettext_lazy("Average hours"), "number"),
-            Column("assigned", gettext_lazy("Required courses assigned"), "number"),
-            Column("completed", gettext_lazy("Required courses completed"), "number"),
-            Column("completion_rate", gettext_lazy("Completion rate (%)"), "number"),
-            Column("overdue", gettext_lazy("Overdue assignments"), "number"),
+            Column("branch", pgettext_lazy("branch ledger column", "Branch")),
+            Column("members", pgettext_lazy("report column", "Members"), "number"),
+            Column("with_requirement", pgettext_lazy("report column", "Members with a requirement"), "number"),
+            Column("compliant", pgettext_lazy("report column", "Compliant members"), "number"),
+            Column("compliance_rate", pgettext_lazy("report column", "Compliance rate (%)"), "number"),
+            Column("total_hours", pgettext_lazy("report column", "Total hours"), "number"),
+            Column("average_hours", pgettext_lazy("report column", "Average hours"), "number"),
+            Column("assigned", pgettext_lazy("report column", "Required courses assigned"), "number"),
+            Column("completed", pgettext_lazy("report column", "Required courses completed"), "number"),
+            Column("completion_rate", pgettext_lazy("report column", "Completion rate (%)"), "number"),
+            Column("overdue", pgettext_lazy("report column", "Overdue assignments"), "number"),
         ]
 
     def count(self, run):
@@ -336,12 +342,12 @@ class CourseProgress(Report):
 
     def columns(self):
         return [
-            Column("course", gettext_lazy("Course")),
+            Column("course", pgettext_lazy("report column", "Course")),
             *_member_columns(),
-            Column("status", gettext_lazy("Status"), display=_enrollment_status),
-            Column("percent", gettext_lazy("Progress (%)"), "number"),
-            Column("enrolled_at", gettext_lazy("Enrolled at"), "date"),
-            Column("completed_at", gettext_lazy("Completed at"), "date"),
+            Column("status", pgettext_lazy("report column", "Status"), display=_enrollment_status),
+            Column("percent", pgettext_lazy("report column", "Progress (%)"), "number"),
+            Column("enrolled_at", pgettext_lazy("report column", "Enrolled at"), "date"),
+            Column("completed_at", pgettext_lazy("report column", "Completed at"), "date"),
         ]
 
     def queryset(self, run):
