@@ -69,6 +69,14 @@ def _date(value) -> str:
     return value.isoformat()
 
 
+def _day(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value).date()
+    return value.isoformat()
+
+
 class ArchivePDF(FPDF):
     """A4 portrait; header with the organization, footer with the member and page numbers."""
 
@@ -175,8 +183,8 @@ class ArchivePDF(FPDF):
             self.heading(_("Assigned courses"))
             self.grid(
                 [_("Course"), _("Assigned on"), _("Due"), _("Status"), _("Completed on")],
-                [[a.course.title, _date(getattr(a, "assigned_at", None)), _date(a.due_on),
-                  _assignment_status(a), _date(getattr(a, "completed_at", None))] for a in archive.assignments],
+                [[a.course.title, _day(getattr(a, "assigned_at", None)), _day(a.due_on),
+                  _assignment_status(a), _day(getattr(a, "completed_at", None))] for a in archive.assignments],
                 [64, 30, 22, 30, 36],
             )
         if archive.quiz_results:
