@@ -23,6 +23,7 @@ fuzzy-initial trigrams ``i_xsz`` (only used to find candidates for the partial-p
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 import unicodedata
@@ -91,6 +92,10 @@ def fingerprint() -> str:
 
 
 # --------------------------------------------------------------------------- normalization
+# Full-width ASCII and the ideographic space, the common case, by table.
+_WIDTH_TABLE = {0x3000: 0x20, **{cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}}
+
+
 @lru_cache(maxsize=4096)
 def _nfkc_char(ch: str) -> str:
     n = unicodedata.normalize("NFKC", ch)
@@ -103,7 +108,9 @@ def normalize(text: str) -> str:
         return ""
     if text.isascii():
         return text.lower()
-    text = "".join(_nfkc_char(ch) if ord(ch) > 127 else ch for ch in text)
+    text = text.translate(_WIDTH_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "".join(_nfkc_char(ch) if ord(ch) > 127 else ch for ch in text)
     converted = _converter().convert(text)
     if len(converted) != len(text):  # a phrase conversion changed the length: convert char by char
         conv = _converter()
@@ -296,10 +303,51 @@ def _split_numerals(run: str):
         yield run[pos:], pos, None
 
 
+_logp: dict[str, float] = {}
+
+
+def _dag_cut(sentence: str) -> list[str]:
+    """jieba's precise mode without HMM on a pure CJK run: the same dictionary DAG and maximum-probability
+    route as ``Tokenizer.__cut_DAG_NO_HMM`` (same output), in one tighter loop. Segmenting a million
+    transcript lines is most of a rebuild's time."""
+    tok = _tokenizer()
+    freq = tok.FREQ
+    if not _logp:
+        _logp[""] = math.log(tok.total)
+    logtotal = _logp[""]
+    n = len(sentence)
+    score = [0.0] * (n + 1)
+    nxt = [0] * (n + 1)
+    for idx in range(n - 1, -1, -1):
+        best_s, best_x = None, idx
+        i, frag = idx, sentence[idx]
+        found = False
+        while i < n and frag in freq:
+            if freq[frag]:
+                found = True
+                lp = _logp.get(frag)
+                if lp is None:
+                    lp = _logp[frag] = math.log(freq[frag]) - logtotal
+                s = lp + score[i + 1]
+                if best_s is None or s >= best_s:  # ties go to the longer word, as max() over (s, x) does
+                    best_s, best_x = s, i
+            i += 1
+            frag = sentence[idx:i + 1]
+        if not found:
+            best_s, best_x = -logtotal + score[idx + 1], idx
+        score[idx], nxt[idx] = best_s, best_x
+    words, x = [], 0
+    while x < n:
+        y = nxt[x] + 1
+        words.append(sentence[x:y])
+        x = y
+    return words
+
+
 def _precise_words(text: str) -> list[tuple[str, int]]:
     """jieba words of a CJK run (precise mode, no HMM) with their offsets."""
     words, pos = [], 0
-    for w in _tokenizer().cut(text, HMM=False):
+    for w in _dag_cut(text):
         words.append((w, pos))
         pos += len(w)
     return words
@@ -502,3 +550,19 @@ def analyze_query(q: str) -> AnalyzedQuery:
         if term.english and len(term.words) == 2:
             term.alternatives.append([_stem("".join(term.words))])
     return AnalyzedQuery(raw=q, terms=terms[:MAX_TERMS])
+
+
+def talk_tokens(title: str, speaker: str, texts: list[str]) -> tuple[list[str], list[str], list[list[str]]]:
+    """Tokens of a whole talk: (title, speaker, one list per segment). Needs no Django, so a pool of
+    worker processes can run it during a rebuild."""
+    return (
+        analyze(title or "", with_pinyin=False).exact,
+        analyze(speaker or "", with_pinyin=False).exact,
+        [index_tokens(t) for t in texts],
+    )
+
+
+def talk_tokens_job(job: tuple) -> tuple:
+    """``(key, title, speaker, texts)`` → ``(key, talk_tokens(...))`` for multiprocessing pools."""
+    key, title, speaker, texts = job
+    return key, talk_tokens(title, speaker, texts)

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from . import analysis
@@ -30,7 +31,8 @@ MAX_PAGE_SIZE = 50
 MOMENTS_PER_TALK = 5
 SEGMENT_CANDIDATES = 20_000  # pinyin/fuzzy segment hits considered to find talks
 PARTIAL_CANDIDATES = 2_000  # partial-pinyin candidates verified in Python
-MOMENT_CANDIDATES = 30  # per talk and tier
+MOMENT_CANDIDATES = 20  # per talk, pinyin and partial tiers
+EXACT_MOMENT_CANDIDATES = 12  # per talk, exact tier (earliest first)
 MAX_PAGE_HITS = 500  # courses/lessons taken from Wagtail's search
 
 TYPE_ORDER = {"course": 0, "lesson": 1, "talk": 2}
@@ -231,7 +233,7 @@ def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend) -> dict[int, t
         keys = [k for k in keys if talk_of(k) not in found]
         if keys:
             counts = Counter()
-            for key, text in IndexedSegment.objects.filter(id__in=keys).values_list("id", "text"):
+            for key, _start, _end, text in segment_rows(keys):
                 m = match_text(text, aq.terms)
                 if m is not None and m.matched_terms == len(aq.terms):
                     counts[talk_of(key)] += 1
@@ -240,28 +242,43 @@ def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend) -> dict[int, t
     return found
 
 
+def segment_rows(keys) -> list[tuple[int, float, float, str]]:
+    """(key, start, end, text) of indexed segments, by plain SQL (this is on every search's hot path)."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return []
+    table = connection.ops.quote_name(IndexedSegment._meta.db_table)
+    out = []
+    with connection.cursor() as cursor:
+        for n in range(0, len(keys), 900):
+            chunk = keys[n:n + 900]
+            cursor.execute(
+                f'SELECT id, start, "end", text FROM {table} WHERE id IN ({", ".join(["%s"] * len(chunk))})', chunk)
+            out.extend(cursor.fetchall())
+    return out
+
+
 def _moments(aq: AnalyzedQuery, plan: QueryPlan, backend, talk_id: int) -> list[Moment]:
-    keys: list[int] = backend.match_segments(plan.exact, talk_id=talk_id, limit=MOMENT_CANDIDATES)
+    keys: list[int] = backend.match_segments(plan.exact, talk_id=talk_id, limit=EXACT_MOMENT_CANDIDATES)
     if not keys and len(aq.terms) > 1:  # the words are said, but not in one moment
         keys = backend.match_segments(
-            any_of(term_exact_expr(t) for t in aq.terms), talk_id=talk_id, limit=MOMENT_CANDIDATES)
+            any_of(term_exact_expr(t) for t in aq.terms), talk_id=talk_id, limit=EXACT_MOMENT_CANDIDATES)
     if plan.pinyin and len(keys) < MOMENTS_PER_TALK:
         keys += backend.match_segments(
             but_not(plan.upto_fuzzy, plan.exact), talk_id=talk_id, limit=MOMENT_CANDIDATES)
         if plan.partial and len(keys) < MOMENTS_PER_TALK:
             keys += backend.match_segments(
                 but_not(plan.upto_partial, plan.upto_fuzzy), talk_id=talk_id, limit=MOMENT_CANDIDATES)
-    if not keys:
-        return []
-    moments = []
-    for start, end, text in IndexedSegment.objects.filter(id__in=set(keys)).values_list("start", "end", "text"):
+    scored = []
+    for _key, start, end, text in segment_rows(keys):
         m = match_text(text, aq.terms)
-        if m is None:
-            continue
-        moments.append(Moment(start=start, end=end, text=text, highlight=highlight(text, m.spans),
-                              tier=m.tier, score=m.score))
-    moments.sort(key=lambda mo: (-mo.tier, -round(mo.score, 3), mo.start))
-    return moments[:MOMENTS_PER_TALK]
+        if m is not None:
+            scored.append((m, start, end, text))
+    scored.sort(key=lambda x: (-x[0].tier, -round(x[0].score, 3), x[1]))
+    return [
+        Moment(start=start, end=end, text=text, highlight=highlight(text, m.spans), tier=m.tier, score=m.score)
+        for m, start, end, text in scored[:MOMENTS_PER_TALK]
+    ]
 
 
 def _visible_talk_rows(user, ids) -> dict[int, dict]:
@@ -292,14 +309,14 @@ def search_talk_hits(user, aq: AnalyzedQuery) -> list[Hit]:
     plan = QueryPlan.build(aq)
     candidates = _talk_candidates(aq, plan, backend)
     rows = _visible_talk_rows(user, candidates)
+    in_title = backend.match_talk_titles(plan.exact) if rows else set()
     hits = []
     for talk_id, row in rows.items():
         tier, score = candidates[talk_id]
-        title_match, title_hl = _title_matches(row["title"], aq)
         recorded = row["recorded_on"] or row["created_at"]
         hits.append(Hit(
-            type="talk", id=talk_id, title=row["title"], url=_talk_url(talk_id), tier=tier, score=score,
-            title_match=title_match, title_highlight=title_hl,
+            type="talk", id=talk_id, title=row["title"], url="", tier=tier, score=score,
+            title_match=talk_id in in_title,
             categories=[(row["category__slug"], row["category__name"])] if row["category__slug"] else [],
             speaker=row["speaker"] or "", year=recorded.year if recorded else None,
         ))
@@ -310,6 +327,13 @@ def attach_moments(hits: list[Hit], aq: AnalyzedQuery) -> None:
     backend = get_backend()
     plan = QueryPlan.build(aq)
     for hit in hits:
+        page = getattr(hit, "page", None)
+        if page is not None and not hit.url:
+            hit.url = page.url or ""
+        if hit.type == "talk" and not hit.url:
+            hit.url = _talk_url(hit.id)
+        if hit.type == "talk" and not hit.title_highlight:
+            hit.title_highlight = _title_matches(hit.title, aq)[1]
         if hit.type == "talk" and not hit.moments:
             hit.moments = _moments(aq, plan, backend, hit.id)
             if hit.moments:  # a moment verified at a better tier (segmentation differences) lifts the talk
@@ -325,39 +349,48 @@ def page_query_string(aq: AnalyzedQuery) -> str:
 
 
 def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
+    """Live courses and lessons (of live courses) through Wagtail's search backend, one query for both."""
     try:
         from lms.catalog.models import CoursePage, LessonPage
-    except ImportError:  # catalog app not available
+    except ImportError:  # catalog app not installed
         return []
+    from wagtail.models import Page
+
     query = page_query_string(aq)
     if not query:
         return []
-    courses = {}
-    course_rows = CoursePage.objects.live().values("pk", "path", "tier", "first_published_at")
-    for row in course_rows:
-        courses[row["path"]] = row
+    found = list(
+        Page.objects.live().type(CoursePage, LessonPage)
+        .search(query, operator="and", order_by_relevance=True)[:MAX_PAGE_HITS]
+    )
+    if not found:
+        return []
+    rank = {page.pk: n for n, page in enumerate(found)}
+    courses = {row["path"]: row for row in CoursePage.objects.live().values("pk", "path", "tier")}
     cats = defaultdict(list)
-    for page_id, slug, name in CoursePage.categories.through.objects.values_list(
+    for page_id, slug, name in CoursePage.categories.through.objects.filter(
+            coursepage_id__in=[c["pk"] for c in courses.values()]).values_list(
             "coursepage_id", "category__slug", "category__name"):
         cats[page_id].append((slug, name))
     hits = []
-    for model, kind in ((CoursePage, "course"), (LessonPage, "lesson")):
-        results = model.objects.live().search(query, operator="and", order_by_relevance=True)
-        for rank, page in enumerate(results[:MAX_PAGE_HITS]):
-            course = courses.get(page.path if kind == "course" else page.path[:-page.steplen])
-            if course is None:  # a lesson of an unpublished course
-                continue
-            title_match, title_hl = _title_matches(page.title, aq)
-            summary_text = getattr(page, "summary", "") or getattr(page, "search_description", "") or ""
-            sm = match_text(summary_text, aq.terms, allow_partial=False) if summary_text else None
-            published = page.first_published_at
-            hits.append(Hit(
-                type=kind, id=page.pk, title=page.title, url=page.url or "", tier=EXACT,
-                score=float(MAX_PAGE_HITS - rank), title_match=title_match, title_highlight=title_hl,
-                categories=cats.get(course["pk"], []), year=published.year if published else None,
-                catalog_tier=course["tier"],
-                summary=highlight(summary_text, sm.spans if sm else [], max_chars=160) if summary_text else "",
-            ))
+    specific = list(CoursePage.objects.filter(pk__in=rank)) + list(LessonPage.objects.filter(pk__in=rank))
+    for page in specific:
+        kind = "course" if isinstance(page, CoursePage) else "lesson"
+        course = courses.get(page.path if kind == "course" else page.path[:-page.steplen])
+        if course is None:  # a lesson of an unpublished course
+            continue
+        title_match, title_hl = _title_matches(page.title, aq)
+        summary_text = getattr(page, "summary", "") or page.search_description or ""
+        sm = match_text(summary_text, aq.terms, allow_partial=False) if summary_text else None
+        published = page.first_published_at
+        hits.append(Hit(
+            type=kind, id=page.pk, title=page.title, url="", tier=EXACT,
+            score=float(MAX_PAGE_HITS - rank[page.pk]), title_match=title_match, title_highlight=title_hl,
+            categories=cats.get(course["pk"], []), year=published.year if published else None,
+            catalog_tier=course["tier"],
+            summary=highlight(summary_text, sm.spans if sm else [], max_chars=160) if summary_text else "",
+        ))
+        hits[-1].page = page
     return hits
 
 

@@ -65,6 +65,8 @@ def but_not(positive, negative):
 
 
 # --------------------------------------------------------------------------- documents
+BODY_TF_CAP = 3
+
 @dataclass
 class SegmentDoc:
     key: int
@@ -87,8 +89,19 @@ class TalkDoc:
 
     @property
     def body_tokens(self) -> list[str]:
-        """Exact-tier tokens of the whole transcript (pinyin tiers are searched per segment)."""
-        return [t for seg in self.segments for t in seg.tokens if not t.startswith(("p_", "f_", "i_"))]
+        """Exact-tier tokens of the whole transcript (pinyin tiers are searched per segment), each at
+        most ``BODY_TF_CAP`` times: enough for relevance to see frequent words, and a compact document."""
+        counts: dict[str, int] = {}
+        out = []
+        for seg in self.segments:
+            for t in seg.tokens:
+                if "_" in t:  # pinyin-tier tokens, see search.analysis
+                    continue
+                n = counts.get(t, 0)
+                if n < BODY_TF_CAP:
+                    counts[t] = n + 1
+                    out.append(t)
+        return out
 
 
 class StaleIndexError(RuntimeError):
@@ -115,6 +128,10 @@ class SegmentIndexBackend:
         """Called after a full rebuild (merge segments, refresh)."""
 
     def match_talks(self, expr) -> dict[int, float]:
+        raise NotImplementedError
+
+    def match_talk_titles(self, expr) -> set[int]:
+        """Talks whose title alone matches."""
         raise NotImplementedError
 
     def match_segments(self, expr, *, talk_id: int | None = None, limit: int = 1000) -> list[int]:

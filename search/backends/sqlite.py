@@ -98,6 +98,16 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
             )
             return dict(cursor.fetchall())
 
+    def match_talk_titles(self, expr) -> set[int]:
+        if expr is None:
+            return set()
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM search_talk_fts WHERE search_talk_fts MATCH %s",
+                ["{title} : " + compile_fts5(expr)],
+            )
+            return {row[0] for row in cursor.fetchall()}
+
     def match_segments(self, expr, *, talk_id: int | None = None, limit: int = 1000) -> list[int]:
         if expr is None:
             return []
