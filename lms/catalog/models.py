@@ -16,6 +16,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from search.pages import SEGMENTED_SEARCH_FIELD, SegmentedSearchMixin
+
 
 class Tier(models.TextChoices):
     REQUIRED_ALL = "required_all", _("Required for all members")
@@ -44,7 +46,7 @@ class CatalogIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(SegmentedSearchMixin, Page):
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.ELECTIVE, db_index=True)
     categories = ParentalManyToManyField(
         "content_library.Category", blank=True, related_name="courses", verbose_name=_("categories")
@@ -80,6 +82,7 @@ class CoursePage(Page):
         index.SearchField("summary"),
         index.FilterField("tier"),
         index.RelatedFields("categories", [index.SearchField("name")]),
+        SEGMENTED_SEARCH_FIELD,  # jieba-segmented text, so Chinese words are found (search app)
     ]
     parent_page_types = ["catalog.CatalogIndexPage"]
     subpage_types = ["catalog.LessonPage"]
@@ -112,7 +115,7 @@ class LessonBody(blocks.StreamBlock):
     document = DocumentChooserBlock(label=_("Document"))
 
 
-class LessonPage(Page):
+class LessonPage(SegmentedSearchMixin, Page):
     class Completion(models.TextChoices):
         VIDEO = "video", _("Watch at least 90% of the video")
         CONFIRM = "confirm", _("Confirm after the minimum study time")
@@ -149,6 +152,7 @@ class LessonPage(Page):
     search_fields = Page.search_fields + [
         index.SearchField("body"),
         index.FilterField("completion_rule"),
+        SEGMENTED_SEARCH_FIELD,  # jieba-segmented text, so Chinese words are found (search app)
     ]
     parent_page_types = ["catalog.CoursePage"]
     subpage_types: list = []
