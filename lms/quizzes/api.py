@@ -2,6 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
@@ -65,6 +67,7 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
             }
         return Response(data)
 
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def attempts(self, request, pk=None):
         member = _caller_member(request)
@@ -76,6 +79,7 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(presenters.attempt_view(attempt),
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def stats(self, request, pk=None):
         quiz = self.get_object()
@@ -134,6 +138,7 @@ class AttemptViewSet(viewsets.ReadOnlyModelViewSet):
             attempt = services.finalize_if_expired(attempt)
         return Response(presenters.attempt_view(attempt))
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>\d+)")
     def answer(self, request, pk=None, question_id=None):
         attempt = self._own(pk)
@@ -148,6 +153,7 @@ class AttemptViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"question": saved.question_id, "response": saved.response,
                          "saved_at": saved.saved_at.isoformat()})
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit; an optional {"answers": {question_id: response}} is saved first if still in time."""
@@ -173,6 +179,7 @@ class GradeSerializer(serializers.Serializer):
     feedback = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+@extend_schema(request=GradeSerializer, responses=OpenApiTypes.OBJECT)
 @api_view(["POST"])
 def grade_answer(request, answer_id):
     """A trainer grades a short answer: {"score": 4, "feedback": "..."}."""
@@ -207,6 +214,11 @@ class H5PPackageViewSet(viewsets.ReadOnlyModelViewSet):
     # Uploads arrive as multipart, xAPI statements as JSON.
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "title": {"type": "string"}}, "required": ["file"]}},
+        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
     def create(self, request, *args, **kwargs):
         if not is_trainer(request.user):
             raise PermissionDenied(_("Only trainers upload H5P content."))
@@ -221,6 +233,7 @@ class H5PPackageViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"id": package.pk, "title": package.title, "main_library": package.main_library},
                         status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def xapi(self, request, pk=None):
         """Record one xAPI statement from the player for the caller."""

@@ -28,8 +28,9 @@ def trainer_api():
     return client
 
 
-def _post(client, data: bytes, name="content.h5p"):
-    return client.post("/api/v1/h5p/", {"file": SimpleUploadedFile(name, data)}, format="multipart")
+def _post(client, data: bytes, name="content.h5p", language="en"):
+    return client.post("/api/v1/h5p/", {"file": SimpleUploadedFile(name, data)}, format="multipart",
+                       HTTP_ACCEPT_LANGUAGE=language)
 
 
 def test_a_valid_package_is_unpacked_and_described(trainer_api):
@@ -114,10 +115,12 @@ def test_malicious_or_broken_packages_are_refused_leaving_nothing(case, trainer_
     assert sorted(_stored_files()) == before
 
 
-def test_wrong_file_name_is_refused(trainer_api):
-    response = _post(trainer_api, build_h5p(), name="content.zip")
+def test_errors_are_in_chinese_by_default(trainer_api):
+    response = _post(trainer_api, build_h5p(extra={"../../evil.js": b"1"}), language="zh-hans")
     assert response.status_code == 400
-    assert response.json()["error"] == "Upload an .h5p file." or ".h5p" in response.json()["error"]
+    assert response.json()["error"] == "包中含有指向包外的路径：../../evil.js"
+    wrong_name = _post(trainer_api, build_h5p(), name="content.zip", language="zh-hans")
+    assert wrong_name.json()["error"] == "请上传 .h5p 文件。"
 
 
 def test_a_failure_while_storing_removes_what_was_written(monkeypatch):

@@ -45,7 +45,7 @@ def _client(member):
 
 
 def _post(client, package, body):
-    return client.post(f"/api/v1/h5p/{package.pk}/xapi/", body, format="json")
+    return client.post(f"/api/v1/h5p/{package.pk}/xapi/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_a_successful_statement_completes_the_lesson(h5p_lesson):
