@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -120,6 +121,12 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         if self.action == "retrieve":
             talks = talks.prefetch_related("segments")
         return talks
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(_("No such talk, or you may not see it."))
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -253,9 +253,9 @@ class TalkViewSet(SnippetViewSet):
     def retranscribe_view(self):
         return RetranscribeView.as_view(
             permission_policy=self.permission_policy,
-            index_url_name=self.get_url_name("index"),
+            index_url_name=self.get_url_name("list"),
             edit_url_name=self.get_url_name("edit"),
-            breadcrumbs_items=self.breadcrumbs_items + [{"url": reverse_lazy(self.get_url_name("index")),
+            breadcrumbs_items=self.breadcrumbs_items + [{"url": reverse_lazy(self.get_url_name("list")),
                                                          "label": self.menu_label}],
         )
 
