@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.site.parsing import parse_date, split_codes
-from lms.site.tabular import ImportReport, RowError, TabularError, header_of, read_rows
+from lms.site.tabular import ImportReport, RowError, TabularError, load_import_rows
 
 from .models import Member, OrgUnit, Role
 
@@ -72,11 +72,7 @@ def _validate(line: int, row: dict, role_codes: set[str], seen: dict[str, int]) 
 def import_members(data: bytes, filename: str, *, dry_run: bool = False) -> ImportReport:
     report = ImportReport()
     try:
-        header = header_of(data, filename, ALIASES)
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise TabularError(_("Missing column(s): %(cols)s") % {"cols": ", ".join(missing)})
-        rows = read_rows(data, filename, ALIASES)
+        rows = load_import_rows(data, filename, ALIASES, REQUIRED)
     except TabularError as exc:
         report.errors.append(RowError(1, str(exc)))
         return report
@@ -88,8 +84,6 @@ def import_members(data: bytes, filename: str, *, dry_run: bool = False) -> Impo
         report.errors.extend(errors)
         if clean:
             valid.append(clean)
-    if not rows:
-        report.errors.append(RowError(1, _("The file has no data rows.")))
     if report.errors or dry_run:
         return report
     with transaction.atomic():

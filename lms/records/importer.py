@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from lms.org.models import Member
 from lms.site.parsing import parse_date, parse_decimal
-from lms.site.tabular import ImportReport, RowError, TabularError, header_of, read_rows
+from lms.site.tabular import ImportReport, RowError, TabularError, load_import_rows
 
 from . import ledger
 from .models import StudyHourEntry
@@ -34,16 +34,9 @@ def reference_for(employee_no: str, title: str, date, source: str) -> str:
 def import_training_records(data: bytes, filename: str, *, created_by=None, dry_run: bool = False) -> ImportReport:
     report = ImportReport()
     try:
-        header = header_of(data, filename, ALIASES)
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise TabularError(_("Missing column(s): %(cols)s") % {"cols": ", ".join(missing)})
-        rows = read_rows(data, filename, ALIASES)
+        rows = load_import_rows(data, filename, ALIASES, REQUIRED)
     except TabularError as exc:
         report.errors.append(RowError(1, str(exc)))
-        return report
-    if not rows:
-        report.errors.append(RowError(1, _("The file has no data rows.")))
         return report
     members = {m.employee_no: m for m in Member.objects.filter(
         employee_no__in={r.get("employee_no", "").strip() for _line, r in rows})}

@@ -79,6 +79,18 @@ def read_rows(data: bytes, filename: str, aliases: dict[str, str] | None = None)
     return result
 
 
+def load_import_rows(data: bytes, filename: str, aliases: dict[str, str],
+                     required: list[str]) -> list[tuple[int, dict]]:
+    """Rows of an import file, after checking its required columns and that it has data."""
+    missing = [c for c in required if c not in header_of(data, filename, aliases)]
+    if missing:
+        raise TabularError(_("Missing column(s): %(cols)s") % {"cols": ", ".join(missing)})
+    rows = read_rows(data, filename, aliases)
+    if not rows:
+        raise TabularError(_("The file has no data rows."))
+    return rows
+
+
 def header_of(data: bytes, filename: str, aliases: dict[str, str] | None = None) -> list[str]:
     aliases = aliases or {}
     return [aliases.get(_clean_header(h), _clean_header(h)) for h in _raw_rows(data, filename, limit=1)[0]]
