@@ -166,13 +166,14 @@ def _subscribe(request):
                 user=request.user, report=name, org_unit=org_unit, role=scope.role, period=period, format=fmt,
                 defaults={"language": language})
             if not created and not sub.is_active:
-                sub.is_active = True
+                sub.is_active = created = True
                 sub.last_error = ""
                 sub.save(update_fields=["is_active", "last_error"])
     except IntegrityError:
         created = False
-    audit.record(request.user, audit.Action.SUBSCRIPTION, name, params={"subscribe": True, "period": period,
-                 "format": fmt, "role": scope.role}, scope=scope, fmt=fmt)
+    if created:
+        audit.record(request.user, audit.Action.SUBSCRIPTION, name, params={"subscribe": True, "period": period,
+                     "format": fmt, "role": scope.role}, scope=scope, fmt=fmt)
     messages.success(request, _("Subscribed: you will receive this report by e-mail every month.") if created
                      else _("You were already subscribed to this report."))
     return redirect("reports-subscriptions")

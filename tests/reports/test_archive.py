@@ -141,3 +141,30 @@ def test_archive_api(world):
     assert data["corrections"][0]["reason"] == "重复录入"
     assert [a["status"] for a in data["assignments"]] == ["active"]
     assert api_for(world["sec1"]).get(f"/api/v1/archives/{world['m2'].pk}/?year=abc").status_code == 400
+
+
+def test_quiz_results_in_archive(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from lms.quizzes.models import Quiz, QuizAttempt
+
+    tz = timezone.get_current_timezone()
+    exam = Quiz.objects.create(title="党史知识测验", kind="exam")
+    QuizAttempt.objects.create(member=world["m1"], quiz=exam, number=1, status="graded",
+                               submitted_at=dt.datetime(2025, 5, 1, 10, tzinfo=tz), score=Decimal("85"),
+                               max_score=Decimal("100"), passed=True)
+    QuizAttempt.objects.create(member=world["m1"], quiz=exam, number=2, status="pending_review",
+                               submitted_at=dt.datetime(2025, 6, 1, 10, tzinfo=tz), max_score=Decimal("100"))
+    QuizAttempt.objects.create(member=world["m1"], quiz=exam, number=3, status="in_progress")  # not submitted
+    archive = build_archive(world["m1"], YEAR)
+    assert [(a.number, a.score) for a in archive.quiz_results] == [(1, Decimal("85.00")), (2, None)]
+    page = web_for(world["m1"]).get(f"/archive/{world['m1'].pk}/?year={YEAR}").content.decode()
+    assert "党史知识测验" in page and "85.00 / 100.00" in page
+    data = api_for(world["m1"]).get(f"/api/v1/archives/{world['m1'].pk}/?year={YEAR}").json()
+    assert [(q["title"], q["score"], q["passed"]) for q in data["quiz_results"]] == [
+        ("党史知识测验", 85.0, True), ("党史知识测验", None, None)]
+    pdf = web_for(world["m1"]).get(f"/archive/{world['m1'].pk}/pdf/?year={YEAR}").content
+    cmap = _pdf_text_codes(pdf).upper()
+    assert all(f"<{ch}>" in cmap for ch in _hex("党史知识测验"))
