@@ -11,4 +11,6 @@ urlpatterns = [
     path("quizzes/attempts/<int:attempt_id>/submit/", views.submit, name="quiz-submit"),
     path("h5p/<int:package_id>", views.h5p_detail, name="h5p-detail"),
     path("h5p/<int:package_id>/content/<path:path>", views.h5p_content, name="h5p-content"),
+    path("h5p/<int:package_id>/user-data/<str:data_type>/<str:sub_content_id>/", views.h5p_user_data,
+         name="h5p-user-data"),
 ]

@@ -2,13 +2,14 @@
 
 import mimetypes
 import posixpath
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from lms.org.scope import can_view_member, member_of
 
 from . import presenters, services, stats
 from .h5p import xapi
-from .models import H5PPackage, QuestionType, Quiz, QuizAttempt
+from .models import H5PPackage, H5PUserData, QuestionType, Quiz, QuizAttempt
 from .permissions import can_manage_quiz
 
 
@@ -182,7 +183,8 @@ def review_page(request, quiz_id):
 def h5p_player_context(package: H5PPackage, request) -> dict:
     member = member_of(request.user)
     content_url = reverse("h5p-content", args=[package.pk, "h5p.json"]).rsplit("/", 1)[0]
-    context = {"package": package, "member": member, "content_url": content_url}
+    user_data_url = reverse("h5p-user-data", args=[package.pk, ":dataType", ":subContentId"])
+    context = {"package": package, "member": member, "content_url": content_url, "user_data_url": user_data_url}
     if member is not None:
         context.update({"xapi_mail": xapi.actor_mail(member), "xapi_iri": xapi.activity_iri(package)})
     return context
@@ -193,6 +195,34 @@ def h5p_detail(request, package_id):
     package = get_object_or_404(H5PPackage, pk=package_id)
     return render(request, "quizzes/h5p_detail.html",
                   {"package": package, "view_ctx": h5p_player_context(package, request)})
+
+
+MAX_USER_DATA = 256 * 1024
+KEY = re.compile(r"^[\w.\-]{1,60}$")
+
+
+def h5p_user_data(request, package_id, data_type, sub_content_id):
+    """H5P core's "content user data" endpoint: GET the saved state, POST a new one (data=0 deletes it)."""
+    member = member_of(request.user)
+    if member is None:
+        return JsonResponse({"success": False, "message": _("Not signed in.")}, status=403)
+    package = get_object_or_404(H5PPackage, pk=package_id)
+    if not KEY.match(data_type) or not KEY.match(sub_content_id):
+        raise Http404
+    key = {"package": package, "member": member, "data_type": data_type, "sub_content_id": sub_content_id}
+    if request.method == "GET":
+        row = H5PUserData.objects.filter(**key).first()
+        return JsonResponse({"success": True, "data": row.data if row else False})
+    if request.method != "POST":
+        return JsonResponse({"success": False, "message": "GET or POST"}, status=405)
+    data = request.POST.get("data")
+    if data in (None, "", "0"):  # H5P posts 0 to delete the saved state
+        H5PUserData.objects.filter(**key).delete()
+        return JsonResponse({"success": True})
+    if len(data) > MAX_USER_DATA:
+        return JsonResponse({"success": False, "message": _("The saved state is too large.")}, status=400)
+    H5PUserData.objects.update_or_create(**key, defaults={"data": data})
+    return JsonResponse({"success": True})
 
 
 @login_required

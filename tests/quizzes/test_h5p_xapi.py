@@ -176,3 +176,20 @@ def test_package_files_need_a_login(h5p_lesson, client):
     lesson, package = h5p_lesson
     response = client.get(f"/h5p/{package.pk}/content/h5p.json")
     assert response.status_code == 302
+
+
+def test_the_contents_saved_state_is_kept_per_member(h5p_lesson, client):
+    lesson, package = h5p_lesson
+    url = f"/h5p/{package.pk}/user-data/state/0/"
+    assert client.get(url).status_code == 403  # not signed in
+    me, other = MemberFactory(), MemberFactory()
+    client.force_login(me.user)
+    assert client.get(url).json() == {"success": True, "data": False}
+    assert client.post(url, {"data": '{"answer": 0}', "preload": "1", "invalidate": "0"}).json() == {"success": True}
+    assert client.get(url).json() == {"success": True, "data": '{"answer": 0}'}
+    client.force_login(other.user)
+    assert client.get(url).json()["data"] is False  # one member never sees another's state
+    client.force_login(me.user)
+    client.post(url, {"data": "0", "preload": "0", "invalidate": "1"})  # H5P's "delete"
+    assert client.get(url).json()["data"] is False
+    assert client.post(url, {"data": "x" * (300 * 1024)}).status_code == 400

@@ -133,3 +133,20 @@ def test_admin_import_page_reports_errors(trainer_client):
 def test_members_cannot_import(client):
     client.force_login(MemberFactory().user)
     assert client.get("/admin/quizzes/import/template.xlsx").status_code in (302, 403)
+
+
+def test_import_command(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook(GOOD))
+    call_command("import_questions", str(good))
+    assert Question.objects.count() == 5
+    bad = tmp_path / "bad.xlsx"
+    rows = [row[:] for row in GOOD]
+    rows[0][1] = "新题"
+    rows[1][0] = "选择题"
+    bad.write_bytes(workbook(rows))
+    with pytest.raises(CommandError):
+        call_command("import_questions", str(bad))
+    assert Question.objects.count() == 5  # the valid new row was not imported either

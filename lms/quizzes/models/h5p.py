@@ -91,3 +91,20 @@ class H5PResult(models.Model):
         verbose_name = _("H5P result")
         verbose_name_plural = _("H5P results")
         constraints = [models.UniqueConstraint(fields=["package", "member"], name="h5p_result_once")]
+
+
+class H5PUserData(models.Model):
+    """The content's saved state for a member (H5P "content user data"), so they resume where they left off."""
+
+    package = models.ForeignKey(H5PPackage, on_delete=models.CASCADE, related_name="user_data")
+    member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="h5p_user_data")
+    data_type = models.CharField(max_length=60)
+    sub_content_id = models.CharField(max_length=60)
+    data = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P saved state")
+        verbose_name_plural = _("H5P saved states")
+        constraints = [models.UniqueConstraint(fields=["package", "member", "data_type", "sub_content_id"],
+                                               name="h5p_user_data_once")]

@@ -47,6 +47,10 @@
         frameCss: el.dataset.frameCss,
         xAPIObjectIRI: el.dataset.xapiIri,
         user: {name: el.dataset.userName, mail: el.dataset.userMail},
+        // The member's progress inside the content is saved and restored by our server.
+        saveFreq: 15,
+        ajax: {contentUserDataUrl: el.dataset.userDataUrl},
+        customJs: [el.dataset.frameHelper],
         frame: false, copyright: false, export: false, icon: false, fullScreen: true
       }).then(function () {
         H5P.externalDispatcher.on("xAPI", function (event) {
