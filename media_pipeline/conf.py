@@ -28,4 +28,4 @@ def max_source_bytes() -> int:
 
 
 def stall_seconds() -> int:
-    return int(getattr(settings, "MEDIA_PIPELINE_STALL_SECONDS", 15 * 60))
+    return int(getattr(settings, "MEDIA_PIPELINE_STALL_SECONDS", 5 * 60))

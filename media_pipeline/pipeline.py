@@ -217,6 +217,8 @@ def step_extract(talk_id: int, run_id: str) -> None:
         with local_source(talk, workdir) as path:
             seconds = media.extract_audio(path, wav, expected, report)
         _write_json_atomic(meta, {"seconds": seconds})
+    else:
+        logger.info("Talk %s: audio already extracted in run %s, skipping extraction", talk_id, run_id)
     seconds = json.loads(meta.read_text(encoding="utf-8"))["seconds"]
     if not _update(talk_id, run_id, duration=talk.duration or round(seconds, 3), progress=PROGRESS["transcribe"] - 1):
         raise Superseded()
@@ -386,17 +388,24 @@ def dispatch(talk_id: int, run_id: str) -> None:
         logger.error("Could not queue talk %s: %s", talk_id, exc)
 
 
-def submit(talk: Talk, *, sync: bool = False) -> str:
-    """Start a new processing run (first time or re-transcribe); returns the run id.
-
-    The previous transcript stays visible until the new one replaces it atomically.
-    """
+def start_run(talk: Talk) -> str:
+    """Make a fresh run the talk's current one (older runs stop at their next step); returns its id."""
     run_id = uuid.uuid4().hex
     fields = {"pipeline_run": run_id, "status": S.UPLOADED, "progress": 0, "error": "", "notice": "",
               "heartbeat_at": timezone.now()}
     Talk.objects.filter(pk=talk.pk).update(updated_at=timezone.now(), **fields)
     for key, value in fields.items():
         setattr(talk, key, value)
+    return run_id
+
+
+def submit(talk: Talk, *, sync: bool = False) -> str:
+    """Start a new processing run (first time or re-transcribe); returns the run id.
+
+    Queued on the media queue once the current transaction commits, or run here with ``sync``.
+    The previous transcript stays visible until the new one replaces it atomically.
+    """
+    run_id = start_run(talk)
     if sync:
         run_sync(talk.pk, run_id)
     else:
