@@ -53,9 +53,9 @@ def test_reindex_replaces_old_segments_without_leftovers(admin):
     assert IndexedSegment.objects.filter(talk_id=talk.pk).count() == 1
     assert moments(admin, "隐患排查") == []
     assert moments(admin, "公开招标") == [("讲座", [(1.0, "公开招标严禁暗箱操作")])]
-    # The contentless FTS table stays consistent: FTS5's own integrity check passes.
-    with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO search_segment_fts(search_segment_fts, rank) VALUES('integrity-check', 0)")
+    if connection.vendor == "sqlite":  # the contentless FTS table stays consistent: FTS5's own check passes
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_segment_fts(search_segment_fts, rank) VALUES('integrity-check', 0)")
 
 
 def test_transcript_removed_and_talk_deletion_remove_entries(admin, django_capture_on_commit_callbacks):
@@ -113,6 +113,8 @@ def test_rebuild_with_worker_processes_gives_the_same_index(admin):
 
 
 def test_stale_analyzer_fingerprint_refuses_incremental_reindex(admin, monkeypatch):
+    if not getattr(get_backend(), "deletes_by_content", False):
+        pytest.skip("only engines that remove entries by their tokens depend on the analyzer version")
     talk = make_talk_with_segments("讲座", [(0.0, 3.0, "三会一课")])
     monkeypatch.setattr(analysis, "ANALYZER_VERSION", "999")
     with pytest.raises(StaleIndexError):

@@ -1,0 +1,146 @@
+"""The engine contract, checked on every engine: embedded SQLite FTS5 (always), PostgreSQL tsvector
+(when SEARCH_TEST_POSTGRES_URL names a database) and Elasticsearch/OpenSearch (when ELASTICSEARCH_URL
+is set). The whole search service also runs on Elasticsearch when it is available."""
+
+import os
+import uuid
+
+import pytest
+from django.db import connections
+from django.test import override_settings
+
+from search import analysis, service
+from search.backends import reset_backend_cache
+from search.backends.base import And, AndNot, Or, Prefix, SegmentDoc, TalkDoc, Tok
+from search.backends.elasticsearch import compile_segment_query, compile_talk_query
+from search.backends.postgres import compile_tsquery, tsvector_literal, weighted_tsvector_literal
+from search.backends.sqlite import compile_fts5
+from search.models import segment_key
+from tests.factories import UserFactory
+from tests.search.helpers import make_talk_with_segments
+
+PG_URL = os.environ.get("SEARCH_TEST_POSTGRES_URL", "")
+ES_URL = os.environ.get("ELASTICSEARCH_URL", "")
+needs_pg = pytest.mark.skipif(not PG_URL, reason="SEARCH_TEST_POSTGRES_URL not set: PostgreSQL engine not exercised")
+needs_es = pytest.mark.skipif(not ES_URL, reason="ELASTICSEARCH_URL not set: Elasticsearch/OpenSearch tests skipped")
+
+
+def talk_doc(talk_id: int, title: str, lines: list[str]) -> TalkDoc:
+    title_tokens, speaker_tokens, seg_tokens = analysis.talk_tokens(title, "", lines)
+    return TalkDoc(
+        talk_id=talk_id, title=title, speaker="", title_tokens=title_tokens, speaker_tokens=speaker_tokens,
+        segments=[SegmentDoc(key=segment_key(talk_id, i), talk_id=talk_id, index=i, start=i * 5.0,
+                             end=i * 5.0 + 4, text=text, tokens=toks)
+                  for i, (text, toks) in enumerate(zip(lines, seg_tokens, strict=True))],
+    )
+
+
+def check_contract(backend):
+    """Index three talks, re-index one, remove one, and check every kind of match."""
+    backend.reset()
+    a = talk_doc(7, "三会一课专题", ["今天学习三会一课", "支部书记带头", "安全第一"])
+    b = talk_doc(8, "安全讲座", ["知部书记讲话", "隐患排查"])
+    c = talk_doc(9, "其他", ["三会一课"])
+    for doc in (a, b, c):
+        backend.index_talk(doc, None)
+    backend.remove_talk(c)
+    new_b = talk_doc(8, "安全讲座", ["隐患排查", "知部书记讲话", "near-miss report"])
+    backend.index_talk(new_b, b)
+    backend.finish_rebuild()
+
+    exact = Tok("三会一课")
+    assert backend.match_segments(exact) == [segment_key(7, 0)]
+    assert set(backend.match_talks(exact)) == {7}
+    assert backend.match_talk_titles(exact) == {7}
+    assert backend.match_talk_titles(Tok("隐患排查")) == set()
+    pinyin = And((Tok("p_zhi_bu"), Tok("p_bu_shu"), Tok("p_shu_ji")))
+    assert backend.match_segments(pinyin) == [segment_key(7, 1), segment_key(8, 1)]
+    assert backend.match_segments(AndNot(pinyin, Tok("支部书记"))) == [segment_key(8, 1)]
+    assert backend.match_segments(pinyin, talk_id=8) == [segment_key(8, 1)]
+    assert backend.match_segments(Or((Tok("隐患排查"), Tok("三会一课")))) == [segment_key(7, 0), segment_key(8, 0)]
+    assert backend.match_segments(And((Tok("near"), Tok("miss"), Tok("nearmiss")))) == [segment_key(8, 2)]
+    assert backend.match_segments(Prefix("隐患")) == [segment_key(8, 0)]
+    assert backend.match_segments(Tok("安全"), limit=1) == [segment_key(7, 2)]
+    # Title boost: a word in a title ranks that talk first.
+    ranks = backend.match_talks(Tok("安全"))
+    assert set(ranks) == {7, 8} and ranks[8] > ranks[7]
+
+
+@pytest.mark.django_db
+def test_sqlite_engine_contract():
+    from search.backends.sqlite import SQLiteSegmentBackend
+
+    check_contract(SQLiteSegmentBackend())
+
+
+@needs_pg
+def test_postgres_engine_contract(django_db_blocker):
+    import dj_database_url
+
+    from search.backends.ddl import create_tables, drop_tables
+    from search.backends.postgres import PostgresSegmentBackend
+
+    alias = "search_pg_test"
+    connections.settings[alias] = {**dj_database_url.parse(PG_URL), "TIME_ZONE": None, "CONN_HEALTH_CHECKS": False,
+                                   "CONN_MAX_AGE": 0, "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False, "OPTIONS": {},
+                                   "TEST": {}}
+    try:
+        with django_db_blocker.unblock():  # a separate PostgreSQL database, not the test database
+            conn = connections[alias]
+            drop_tables(conn)
+            create_tables(conn)
+            check_contract(PostgresSegmentBackend(using=alias))
+            drop_tables(conn)
+    finally:
+        connections[alias].close()
+        del connections.settings[alias]
+
+
+@needs_es
+def test_elasticsearch_engine_contract():
+    from search.backends.elasticsearch import ElasticsearchSegmentBackend
+
+    backend = ElasticsearchSegmentBackend(url=ES_URL, index_prefix=f"lms-test-{uuid.uuid4().hex[:8]}")
+    try:
+        check_contract(backend)
+    finally:
+        for index in (backend.segments, backend.talks):
+            backend._request("DELETE", f"/{index}", ok=(200, 404))
+
+
+@needs_es
+@pytest.mark.django_db
+def test_search_service_ranks_tiers_on_elasticsearch():
+    prefix = f"lms-test-{uuid.uuid4().hex[:8]}"
+    options = {"url": ES_URL, "index_prefix": prefix}
+    with override_settings(SEARCH_SEGMENT_BACKEND="search.backends.elasticsearch.ElasticsearchSegmentBackend",
+                           SEARCH_SEGMENT_BACKEND_OPTIONS=options):
+        reset_backend_cache()
+        try:
+            admin = UserFactory(is_superuser=True)
+            fuzzy = make_talk_with_segments("丙", [(1.0, 4.0, "子部书记要带头学习")])
+            pinyin = make_talk_with_segments("乙", [(3.0, 6.0, "知部书记要带头学习")])
+            exact = make_talk_with_segments("甲", [(4.0, 7.0, "支部书记要带头学习")])
+            result = service.search(admin, "支部书记")
+            assert [h.id for h in result.hits] == [exact.pk, pinyin.pk, fuzzy.pk]
+            assert result.hits[0].moments[0].highlight == "<mark>支部书记</mark>要带头学习"
+        finally:
+            from search.backends import get_backend
+
+            backend = get_backend()
+            for index in (backend.segments, backend.talks):
+                backend._request("DELETE", f"/{index}", ok=(200, 404))
+            reset_backend_cache()
+    reset_backend_cache()
+
+
+def test_query_compilers_quote_tokens():
+    expr = AndNot(And((Tok('a"b'), Prefix("党"))), Or((Tok("x'y"), Tok("p_san_hui"))))
+    assert compile_fts5(expr) == '(("a""b" AND "党"*) NOT ("x\'y" OR "p_san_hui"))'
+    assert compile_tsquery(expr) == "(('a\"b' & '党':*) & !('x''y' | 'p_san_hui'))"
+    assert compile_tsquery(Tok("标题"), weight="A") == "'标题':A"
+    assert tsvector_literal(["a", "b", "a", "it's"]) == "'a' 'b' 'it''s'"
+    assert weighted_tsvector_literal([(["t"], "A"), (["b", "t"], "D")]) == "'t':1A,3 'b':2"
+    assert compile_segment_query(expr)["bool"]["must_not"][0]["bool"]["should"][1] == {"term": {"tokens": "p_san_hui"}}
+    title_clause = compile_talk_query(Tok("安全"))["dis_max"]["queries"][0]
+    assert title_clause == {"term": {"title": {"value": "安全", "boost": 10.0}}}
