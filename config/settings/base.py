@@ -149,6 +149,13 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "ppt", "rt
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
+# Transcript-segment search (search app): empty = the embedded engine of the database (SQLite FTS5 or
+# PostgreSQL full text); "search.backends.elasticsearch.ElasticsearchSegmentBackend" scales out
+# (Elasticsearch 8+/OpenSearch 2+ at ELASTICSEARCH_URL, indices named ELASTICSEARCH_INDEX-segments/-talks).
+SEARCH_SEGMENT_BACKEND = os.environ.get("SEARCH_SEGMENT_BACKEND", "")
+SEARCH_SEGMENT_BACKEND_OPTIONS: dict = (
+    {"index_prefix": os.environ.get("ELASTICSEARCH_INDEX", "lms")} if "elasticsearch" in SEARCH_SEGMENT_BACKEND else {}
+)
 
 # REST API
 REST_FRAMEWORK = {
