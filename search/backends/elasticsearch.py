@@ -119,7 +119,7 @@ class ElasticsearchSegmentBackend(SegmentIndexBackend):
     def ensure_indices(self) -> None:
         if self._ready:
             return
-        settings = {"index": {"max_result_window": MAX_WINDOW, "number_of_replicas": 0}}
+        settings = {"index": {"max_result_window": MAX_WINDOW}}
         specs = {
             self.segments: {"settings": settings, "mappings": {"_source": {"enabled": False}, "properties": {
                 "tokens": {"type": "keyword"}, "key": {"type": "long"}, "talk_id": {"type": "long"}}}},
