@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from lms.org.models import MemberRole
+from lms.org.models import Member, MemberRole
 from lms.records.models import StudyHourEntry
 
 from . import sources
@@ -47,9 +47,14 @@ class MemberFigure:
 
 
 def hours_by_member_and_source(member_ids, period: Period) -> dict[int, dict[str, Decimal]]:
-    """{member_id: {source: hours}}; a reversal is booked against the source of the entry it cancels."""
+    """{member_id: {source: hours}}; a reversal is booked against the source of the entry it cancels.
+
+    ``member_ids=None`` aggregates every member (cheaper than filtering when the scope is most of them).
+    """
     result: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    base = StudyHourEntry.objects.filter(period.ledger_q(), member_id__in=member_ids)
+    base = StudyHourEntry.objects.filter(period.ledger_q())
+    if member_ids is not None:
+        base = base.filter(member_id__in=member_ids)
     originals = (base.exclude(source=Source.CORRECTION).order_by().values_list("member_id", "source")
                  .annotate(total=Sum("hours")))
     for member_id, source, total in originals.iterator(chunk_size=10_000):
@@ -68,26 +73,32 @@ def member_figures(scope, period: Period, today: datetime.date, *, with_sources:
     member_ids = scope.members().filter(is_active=True).values("pk")
     members_qs = (scope.members().filter(is_active=True)
                   .order_by("org_unit__path", "employee_no")
-                  .values_list("pk", "employee_no", "name", "org_unit_id"))
+                  .values_list("pk", "employee_no", "name", "org_unit_id", "org_unit__path"))
     figures: dict[int, MemberFigure] = {}
-    for pk, employee_no, name, unit_id in members_qs.iterator(chunk_size=10_000):
+    facts: dict[int, tuple[str, dict]] = {}
+    for pk, employee_no, name, unit_id, path in members_qs.iterator(chunk_size=10_000):
         figures[pk] = MemberFigure(pk, employee_no, name, unit_id)
+        facts[pk] = (path, {})
     if not figures:
         return []
 
     role_rows = MemberRole.objects.filter(member_id__in=member_ids).order_by("member_id", "role_id").values_list(
-        "member_id", "role__code")
-    for member_id, code in role_rows.iterator(chunk_size=10_000):
+        "member_id", "role__code", "gained_on")
+    for member_id, code, gained in role_rows.iterator(chunk_size=10_000):
         fig = figures.get(member_id)
         if fig is not None:
             fig.roles.append(code)
+            facts[member_id][1][code] = gained
 
-    for member_id, required in period_requirements(member_ids, period).items():
+    for member_id, required in period_requirements(member_ids, period, facts).items():
         fig = figures.get(member_id)
         if fig is not None:
             fig.required = required
+    del facts
 
-    for member_id, per_source in hours_by_member_and_source(member_ids, period).items():
+    # Filtering the ledger by a subquery of most of the members costs more than summing everyone.
+    ledger_ids = None if len(figures) * 2 > Member.objects.count() else member_ids
+    for member_id, per_source in hours_by_member_and_source(ledger_ids, period).items():
         fig = figures.get(member_id)
         if fig is None:
             continue

@@ -4,11 +4,18 @@ Reports cover up to the whole organization (100k members), so asking the
 requirement provider once per member is not an option. This module finds a
 set-based equivalent of ``settings.LMS_HOUR_REQUIREMENT_PROVIDER``:
 
-1. a bulk variant next to the provider -- ``<provider>_bulk``, ``<provider>s``
-   (e.g. ``lms.training.requirements.plan_requirements``) or
-   ``plan_requirements_bulk`` -- called as ``f(member_ids, year) -> {member_id: Decimal | None}``;
-2. for the default role-based provider, a computation over MemberRole rows;
-3. otherwise the provider per member (correct, slow; logged once).
+1. the programme defaults (``lms.records``) and the training plan
+   (``lms.training.requirements.plan_requirement``) are computed here from
+   member facts the report has already loaded (unit path, roles and when they
+   were gained): the plan's rules are compiled once with the training app's
+   own ``compile_rules`` and matched with its ``highest_hours``, once per
+   distinct combination of facts the rules can tell apart;
+2. another provider with a bulk variant next to it -- ``<provider>_bulk``,
+   ``<provider>s`` or ``plan_requirements_bulk`` -- is called as
+   ``f(member_ids, year) -> {member_id: Decimal | None}``;
+3. otherwise the provider is asked per member (correct, slow; logged).
+
+``facts`` maps member id → (org unit path, {role code: gained on}).
 """
 
 import logging
@@ -16,6 +23,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from lms.org.models import Member, MemberRole
@@ -24,6 +32,7 @@ from lms.records import requirements as records_requirements
 log = logging.getLogger(__name__)
 
 DEFAULT_PROVIDER = "lms.records.requirements.default_requirement"
+TRAINING_PROVIDER = "lms.training.requirements.plan_requirement"
 CHUNK = 900  # below SQLite's 999 bound parameters
 
 
@@ -41,17 +50,57 @@ def _bulk_function(path: str):
     return None
 
 
-def default_requirements_bulk(member_ids, year: int) -> dict[int, Decimal | None]:
-    """Role defaults (lms.records.requirements.DEFAULT_HOURS) for a queryset or list of member ids."""
+def load_facts(member_ids) -> dict[int, tuple[str, dict]]:
+    """{member_id: (org unit path, {role code: gained on})} for a values('pk') queryset or a list of ids."""
+    facts: dict[int, tuple[str, dict]] = {}
+    for pk, path in Member.objects.filter(pk__in=member_ids).values_list("pk", "org_unit__path").iterator(
+            chunk_size=10_000):
+        facts[pk] = (path or "", {})
+    for member_id, code, gained in MemberRole.objects.filter(member_id__in=member_ids).values_list(
+            "member_id", "role__code", "gained_on").iterator(chunk_size=10_000):
+        if member_id in facts:
+            facts[member_id][1][code] = gained
+    return facts
+
+
+def default_requirements_bulk(member_ids, year: int, facts=None) -> dict[int, Decimal | None]:
+    """Role defaults (lms.records.requirements.DEFAULT_HOURS)."""
     hours = records_requirements.DEFAULT_HOURS
+    facts = facts if facts is not None else load_facts(member_ids)
     result: dict[int, Decimal | None] = {}
-    rows = MemberRole.objects.filter(member_id__in=member_ids, role__code__in=list(hours)).values_list(
-        "member_id", "role__code")
-    for member_id, code in rows.iterator(chunk_size=5000):
-        value = hours[code]
-        current = result.get(member_id)
-        if current is None or value > current:
-            result[member_id] = value
+    for member_id, (_path, roles) in facts.items():
+        values = [hours[c] for c in roles if c in hours]
+        if values:
+            result[member_id] = max(values)
+    return result
+
+
+def training_requirements_bulk(member_ids, year: int, facts=None) -> dict[int, Decimal | None]:
+    """What lms.training.requirements.plan_requirement answers, for many members in a few queries."""
+    from lms.training.plans import get_plan
+    from lms.training.rules import MemberFacts, compile_rules, highest_hours
+
+    today = timezone.localdate()
+    plan = get_plan(year, create=year >= today.year)
+    if plan is None:  # years before the first plan: the programme defaults
+        return default_requirements_bulk(member_ids, year, facts)
+    if not plan.is_active:
+        return {}
+    rules = [r for r in compile_rules(plan, with_courses=False) if r.annual_hours is not None]
+    if not rules:
+        return {}
+    facts = facts if facts is not None else load_facts(member_ids)
+    unit_paths = [r.unit_path for r in rules if r.unit_path is not None]
+    with_dates = any(r.new_role_holders_only for r in rules)
+    memo: dict[tuple, Decimal | None] = {}
+    result: dict[int, Decimal | None] = {}
+    for member_id, (path, roles) in facts.items():
+        key = (tuple(path.startswith(p) for p in unit_paths),
+               frozenset(roles.items()) if with_dates else frozenset(roles))
+        if key not in memo:
+            memo[key] = highest_hours(rules, MemberFacts(member_id, True, path, today, dict(roles)), plan)
+        if memo[key] is not None:
+            result[member_id] = memo[key]
     return result
 
 
@@ -70,11 +119,14 @@ def _per_member(provider, member_ids, year: int) -> dict[int, Decimal | None]:
     return result
 
 
-def requirements_bulk(member_ids, year: int) -> dict[int, Decimal | None]:
-    """{member_id: annual requirement or None}; ``member_ids`` may be a values('pk') queryset."""
+def requirements_bulk(member_ids, year: int, facts=None) -> dict[int, Decimal | None]:
+    """{member_id: annual requirement}, members without one left out; ``member_ids`` may be a values('pk')
+    queryset; ``facts`` (see module doc) saves the queries when the caller already has them."""
     path = provider_path()
     if path == DEFAULT_PROVIDER:
-        return default_requirements_bulk(member_ids, year)
+        return default_requirements_bulk(member_ids, year, facts)
+    if path == TRAINING_PROVIDER:
+        return training_requirements_bulk(member_ids, year, facts)
     bulk = _bulk_function(path)
     if bulk is not None:
         if not isinstance(member_ids, list | tuple | set):
@@ -82,15 +134,15 @@ def requirements_bulk(member_ids, year: int) -> dict[int, Decimal | None]:
                 else list(member_ids)
         result: dict[int, Decimal | None] = {}
         for chunk in _chunks(member_ids, 20_000):
-            result.update(bulk(chunk, year))
+            result.update({k: v for k, v in bulk(chunk, year).items() if v is not None})
         return result
     log.warning("No bulk variant of %s: computing requirements one member at a time", path)
     if hasattr(member_ids, "values_list"):
         member_ids = member_ids.values_list("pk", flat=True)
-    return _per_member(import_string(path), member_ids, year)
+    return {k: v for k, v in _per_member(import_string(path), member_ids, year).items() if v is not None}
 
 
-def period_requirements(member_ids, period) -> dict[int, Decimal | None]:
+def period_requirements(member_ids, period, facts=None) -> dict[int, Decimal | None]:
     """Requirement owed over ``period``: each year's requirement times the period's share of that year."""
     totals: dict[int, Decimal] = defaultdict(Decimal)
     seen: set[int] = set()
@@ -98,7 +150,7 @@ def period_requirements(member_ids, period) -> dict[int, Decimal | None]:
         share = period.fraction(year)
         if share == 0:
             continue
-        for member_id, hours in requirements_bulk(member_ids, year).items():
+        for member_id, hours in requirements_bulk(member_ids, year, facts).items():
             if hours is None:
                 continue
             seen.add(member_id)

@@ -123,7 +123,9 @@ def test_course_progress_for_trainer_is_own_courses_only(world):
     ({"quarter": "1", "month": "2"}, "not both"),
 ])
 def test_bad_periods_are_refused_clearly(params, message):
-    with pytest.raises(PeriodError, match=message):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(PeriodError, match=message):
         parse_period(params, TODAY)
 
 
@@ -133,3 +135,32 @@ def test_period_fractions():
     assert parse_period({}, TODAY).full_years == (2026, 2026)
     r = parse_period({"start": "2024-03-01", "end": "2024-03-10"}, TODAY)
     assert r.fraction(2024) == D(10) / D(366)
+
+
+def test_bulk_requirements_match_the_training_plan_provider(world, settings):
+    """The set-based computation answers what lms.training's per-member provider answers."""
+    from lms.reports.requirements import requirements_bulk
+    from lms.training.requirements import plan_requirement
+    from tests.training.factories import plan_with, rule
+
+    settings.LMS_HOUR_REQUIREMENT_PROVIDER = "lms.training.requirements.plan_requirement"
+    year = datetime.date.today().year
+    plan = plan_with(
+        rule("党员", roles=["member"], hours=30, due=datetime.date(year, 12, 31)),
+        rule("书记", roles=["branch_secretary"], hours=50, due=datetime.date(year, 12, 31)),
+        rule("第二支部全员", unit=world["b2"], hours=40, due=datetime.date(year, 12, 31)),
+        rule("新积极分子", roles=["activist"], new_only=True, hours=12, due=datetime.date(year, 12, 31)),
+        year=year,
+    )
+    members = [world[k] for k in ("hr", "sec1", "m1", "m2", "sec2", "m3", "trainer", "activist")]
+    expected = {m.pk: plan_requirement(m, year) for m in members}
+    expected = {k: v for k, v in expected.items() if v is not None}
+    got = requirements_bulk([m.pk for m in members], year)
+    assert got == expected
+    assert got[world["sec2"].pk] == D(50) and got[world["trainer"].pk] == D(40) and world["hr"].pk not in got
+    assert got[world["activist"].pk] == D(40)  # in 第二党支部: the unit rule beats the induction rule
+    rows = by_emp(run_rows(world["hr"].user, "hours_summary", year=year))
+    assert rows["T001"]["required"] == D("40.00") and rows["M001"]["required"] == D("30.00")
+    plan.is_active = False
+    plan.save()
+    assert requirements_bulk([m.pk for m in members], year) == {}
