@@ -37,13 +37,14 @@ def seed_training_demo() -> dict:
         rule = plan.rules.filter(due_mode=PlanRule.DueMode.AFTER_ROLE, roles__code="activist").first()
         if induction and rule and not rule.courses.filter(pk=induction.pk).exists():
             rule.courses.add(induction)
+            rule.save()  # parental many-to-many changes are written on save
         secretary_course = CoursePage.objects.live().filter(title=SECRETARY_COURSE).first()
         if secretary_course and not plan.rules.filter(courses=secretary_course).exists():
             new_rule = PlanRule(plan=plan, name="支部书记、支委委员履职培训", due_mode=PlanRule.DueMode.ABSOLUTE,
                                 due_date=today + datetime.timedelta(days=45), sort_order=plan.rules.count())
+            new_rule.roles = list(Role.objects.filter(code__in=["branch_secretary", "committee_member"]))
+            new_rule.courses = [secretary_course]
             new_rule.save()
-            new_rule.roles.set(Role.objects.filter(code__in=["branch_secretary", "committee_member"]))
-            new_rule.courses.set([secretary_course])
         plan.save()  # records the new version
     result = evaluate(plans=[plan])
 

@@ -117,13 +117,12 @@ def _evaluate_chunk(plan, rules, facts: dict[int, MemberFacts], now, result: Eva
     else:
         existing_qs = existing_qs.filter(member_id__in=ids)
     existing = {}
-    for row in existing_qs.values_list("pk", "member_id", "course_id", "status", "due_on", "rule_id",
-                                       "assigned_at"):
+    for row in existing_qs.values_list("pk", "member_id", "course_id", "status", "due_on", "rule_id"):
         if row[1] in facts:
             existing[(row[1], row[2])] = row
 
     to_create: list[tuple[int, int, datetime.date, CompiledRule]] = []
-    to_update: list[Assignment] = []
+    changed: list[tuple[int, datetime.date, CompiledRule]] = []
     seen: set[tuple[int, int]] = set()
     for member_id, member in facts.items():
         for course_id, (due, rule) in wanted_for(plan, rules, member).items():
@@ -132,28 +131,21 @@ def _evaluate_chunk(plan, rules, facts: dict[int, MemberFacts], now, result: Eva
             row = existing.get(key)
             if row is None:
                 to_create.append((member_id, course_id, max(due, today), rule))
-            elif row[3] == ACTIVE:
-                due = max(due, timezone.localdate(row[6]))
-                if row[4] != due or row[5] != rule.id:
-                    to_update.append(Assignment(pk=row[0], due_on=due, rule_id=rule.id, rule_name=rule.name))
+            elif row[3] == ACTIVE and (row[4] != due or row[5] != rule.id):
+                changed.append((row[0], due, rule))
     withdraw_ids = [row[0] for key, row in existing.items() if key not in seen and row[3] == ACTIVE]
+    to_update = _due_updates(changed, {row[0]: row for row in existing.values()})
 
     if to_create:
         done = _completions(plan, {m for m, *_ in to_create})
-        objs = []
+        rows = []
         for member_id, course_id, due, rule in to_create:
             completed_at = done.get((member_id, course_id))
-            objs.append(Assignment(
-                member_id=member_id, course_id=course_id, plan=plan, plan_version=plan.version, rule_id=rule.id,
-                rule_name=rule.name, source=Assignment.Source.RULE, year=plan.year, due_on=due,
-                original_due_on=due, status=COMPLETED if completed_at else ACTIVE, assigned_at=now,
-                completed_at=completed_at,
-            ))
+            rows.append((member_id, course_id, plan.pk, plan.version, rule.id, rule.name, due,
+                         COMPLETED if completed_at else ACTIVE, completed_at))
             result.completed_on_create += bool(completed_at)
-        # A concurrent evaluation of the same member may have inserted a row first:
-        # the partial unique constraint turns that into a no-op instead of a duplicate.
-        Assignment.objects.bulk_create(objs, batch_size=500, ignore_conflicts=True)
-        result.created += len(objs)
+        _insert(rows, plan.year, now)
+        result.created += len(rows)
     if to_update:
         Assignment.objects.bulk_update(to_update, ["due_on", "rule_id", "rule_name"], batch_size=500)
         result.updated += len(to_update)
@@ -163,6 +155,57 @@ def _evaluate_chunk(plan, rules, facts: dict[int, MemberFacts], now, result: Eva
             result.withdrawn += Assignment.objects.filter(
                 pk__in=withdraw_ids[start:start + ID_LIST_CHUNK], status=ACTIVE
             ).update(status=WITHDRAWN, withdrawn_at=now, withdrawn_reason=reason)
+
+
+def _due_updates(changed, rows_by_id) -> list[Assignment]:
+    """Active assignments whose rule or due date changed. A due date never moves before the day
+    the assignment was made, so that day is read for the (few) rows whose date would change."""
+    if not changed:
+        return []
+    assigned_on = {}
+    ids = [pk for pk, _due, _rule in changed]
+    for start in range(0, len(ids), ID_LIST_CHUNK):
+        for pk, assigned_at in Assignment.objects.filter(pk__in=ids[start:start + ID_LIST_CHUNK]).values_list(
+                "pk", "assigned_at"):
+            assigned_on[pk] = timezone.localdate(assigned_at)
+    updates = []
+    for pk, due, rule in changed:
+        due = max(due, assigned_on.get(pk, due))
+        row = rows_by_id[pk]
+        if row[4] != due or row[5] != rule.id:
+            updates.append(Assignment(pk=pk, due_on=due, rule_id=rule.id, rule_name=rule.name))
+    return updates
+
+
+INSERT_COLUMNS = ["member_id", "course_id", "plan_id", "plan_version", "rule_id", "rule_name", "due_on", "status",
+                  "completed_at", "source", "year", "original_due_on", "assigned_at", "withdrawn_reason", "note"]
+
+
+def _insert(rows, year: int, now: datetime.datetime) -> None:
+    """Plain multi-row INSERT … (conflicts ignored): bulk_create's per-field preparation is the
+    bottleneck for hundreds of thousands of rows, and these values are all simple.
+
+    A concurrent evaluation of the same member may have inserted a row first: the partial
+    unique constraint makes that a no-op instead of a duplicate."""
+    from django.db import connection
+    from django.db.models.constants import OnConflict
+
+    ops = connection.ops
+    table = ops.quote_name(Assignment._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in INSERT_COLUMNS)
+    suffix = ops.on_conflict_suffix_sql([], OnConflict.IGNORE, None, None)
+    assigned_at = ops.adapt_datetimefield_value(now)
+    sql = (f"{ops.insert_statement(on_conflict=OnConflict.IGNORE)} {table} ({columns}) "
+           f"VALUES ({', '.join(['%s'] * len(INSERT_COLUMNS))}) {suffix}")
+    params = []
+    for member_id, course_id, plan_id, version, rule_id, rule_name, due, status, completed_at in rows:
+        due_db = ops.adapt_datefield_value(due)
+        params.append((member_id, course_id, plan_id, version, rule_id, rule_name, due_db, status,
+                       ops.adapt_datetimefield_value(completed_at), Assignment.Source.RULE, year, due_db,
+                       assigned_at, "", ""))
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start:start + 5000])
 
 
 def _completions(plan: TrainingPlan, member_ids: set[int]) -> dict[tuple[int, int], datetime.datetime]:

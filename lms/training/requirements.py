@@ -14,25 +14,15 @@ from lms.records.requirements import default_requirement
 
 from .models import TrainingPlan
 from .plans import get_plan
-from .rules import CompiledRule, highest_hours, member_facts
-
-_cache: dict[tuple[int, int], list[CompiledRule]] = {}
+from .rules import CompiledRule, compile_rules, highest_hours, member_facts
 
 
 def _plan_and_rules(year: int) -> tuple[TrainingPlan | None, list[CompiledRule]]:
+    """The year's plan and its rules (not cached across calls: a few small queries, always current)."""
     plan = get_plan(year, create=year >= timezone.localdate().year)
     if plan is None:
         return None, []
-    key = (plan.pk, plan.version)
-    rules = _cache.get(key)
-    if rules is None:
-        from .rules import compile_rules
-
-        rules = compile_rules(plan, with_courses=False)
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[key] = rules
-    return plan, rules
+    return plan, compile_rules(plan, with_courses=False)
 
 
 def plan_requirement(member, year: int) -> Decimal | None:

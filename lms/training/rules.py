@@ -53,8 +53,9 @@ class CompiledRule:
 
 def compile_rules(plan: TrainingPlan, *, with_courses: bool = True) -> list[CompiledRule]:
     compiled = []
-    for rule in (PlanRule.objects.filter(plan=plan).select_related("org_unit")
-                 .prefetch_related("roles", "courses", "categories").order_by("sort_order", "pk")):
+    rules = PlanRule.objects.filter(plan=plan).select_related("org_unit").order_by("sort_order", "pk")
+    rules = rules.prefetch_related("roles", *(("courses", "categories") if with_courses else ()))
+    for rule in rules:
         course_ids: list[int] = []
         if with_courses:
             ids = {c.pk for c in rule.courses.all() if c.live}
