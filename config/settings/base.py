@@ -243,3 +243,8 @@ CELERY_BEAT_SCHEDULE.update({
 # Talks whose worker died (no pipeline heartbeat for 5 min) are re-queued and resume where they stopped.
 CELERY_BEAT_SCHEDULE["media-pipeline-resume-stalled"] = {"task": "media_pipeline.resume_stalled", "schedule": 300.0}
 TALK_PROCESSOR = "media_pipeline.pipeline.submit"  # content_library hands new/changed talks to this
+
+# Reports (lms.reports): exports above these sizes run as Celery tasks; PDF font override (TTF/OTF path).
+LMS_REPORT_SYNC_MAX_ROWS = {"csv": 200_000, "xlsx": 20_000, "json": 20_000}
+LMS_ARCHIVE_SYNC_MAX_MEMBERS = 25
+LMS_PDF_FONT = os.environ.get("LMS_PDF_FONT", "")
