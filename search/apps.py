@@ -8,14 +8,15 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_migrate, post_save
 
         from content_library.models import Talk
         from content_library.signals import transcript_ready, transcript_removed
 
         from . import checks  # noqa: F401 - registers the index freshness check
-        from .signals import on_talk_saved, on_transcript_ready, on_transcript_removed
+        from .signals import clear_orphaned_index, on_talk_saved, on_transcript_ready, on_transcript_removed
 
         transcript_ready.connect(on_transcript_ready, dispatch_uid="search.transcript_ready")
         transcript_removed.connect(on_transcript_removed, dispatch_uid="search.transcript_removed")
         post_save.connect(on_talk_saved, sender=Talk, dispatch_uid="search.talk_saved")
+        post_migrate.connect(clear_orphaned_index, sender=self, dispatch_uid="search.clear_orphaned_index")

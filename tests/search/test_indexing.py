@@ -11,7 +11,7 @@ from content_library.models import Talk, TranscriptSegment
 from content_library.signals import transcript_removed
 from search import analysis, service
 from search.backends import get_backend
-from search.backends.base import StaleIndexError
+from search.backends.base import StaleIndexError, Tok
 from search.indexing import index_talk, rebuild
 from search.models import IndexedSegment, IndexedTalk, segment_key
 from tests.factories import UserFactory
@@ -126,3 +126,14 @@ def test_stale_analyzer_fingerprint_refuses_incremental_reindex(admin, monkeypat
     assert [w.id for w in index_fingerprint_check()] == ["search.W001"]
     rebuild()
     assert index_fingerprint_check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_leaves_no_orphaned_full_text_rows():
+    """`flush` (as transactional tests do) empties model tables only and talk ids start again: the
+    full-text tables are cleared with them, so a new talk never inherits an old talk's words."""
+    talk = make_talk_with_segments("讲座", [(0.0, 3.0, "八项规定")])
+    assert fts_rows("八项规定") == [segment_key(talk.pk, 0)]
+    call_command("flush", interactive=False, verbosity=0)
+    assert fts_rows("八项规定") == []
+    assert get_backend().match_talks(Tok("八项规定")) == {}
