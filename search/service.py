@@ -494,7 +494,10 @@ def suggest(user, q: str, limit: int = 8) -> list[dict]:
         return []
     letters = compact.isascii() and compact.isalpha()
     out = []
-    candidates = [("talk", pk, title) for pk, title in visible_talks(user).values_list("pk", "title")[:20000]]
+    from content_library.models import Talk
+
+    talks = visible_talks(user).filter(status=Talk.Status.READY).values_list("pk", "title")[:20000]
+    candidates = [("talk", pk, title) for pk, title in talks]
     try:
         from lms.catalog.models import CoursePage
 
