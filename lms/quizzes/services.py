@@ -117,6 +117,9 @@ def start_attempt(member, quiz: Quiz, *, now=None, rng: random.Random | None = N
         deadline = quiz.closes_at
     try:
         with transaction.atomic():
+            current = in_progress(member, quiz)
+            if current is not None:  # a concurrent request (double click) started it meanwhile
+                return current, False
             used = attempts_used(member, quiz)
             if quiz.max_attempts and used >= quiz.max_attempts:
                 raise QuizError(_("You have used all %(n)d attempt(s) of this quiz.") % {"n": quiz.max_attempts})

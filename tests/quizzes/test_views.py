@@ -172,3 +172,19 @@ def test_demo_seed_is_idempotent_and_tells_the_story(client):
     client.force_login(trainer.user)
     html = client.get(f"/quizzes/{exam.pk}/stats/").content.decode()
     assert "question-stats" in html and "张伟" in html
+
+
+def test_my_results_block_lists_best_scores():
+    from django.template import Context, Template
+
+    q = question("true_false", correct_true=True)
+    qz = quiz([q], title="廉洁测验")
+    member = MemberFactory()
+    from lms.quizzes import services
+
+    for value in (False, True):
+        attempt, _ = services.start_attempt(member, qz)
+        services.save_answer(attempt, q.pk, {"value": value})
+        services.submit_attempt(attempt)
+    html = Template("{% load quiz_tags %}{% my_quiz_results member %}").render(Context({"member": member}))
+    assert "廉洁测验" in html and ">1 / 1<" in html and "<td>2</td>" in html

@@ -39,3 +39,25 @@ def duration(seconds):
 @register.filter
 def percent(value):
     return "" if value is None else f"{float(value) * 100:.0f}%"
+
+
+@register.inclusion_tag("quizzes/includes/my_results.html")
+def my_quiz_results(member):
+    """The member's quiz and exam results: best score, attempts, time (for "My learning" or an archive page)."""
+    from lms.quizzes.models import QuizAttempt
+
+    rows: dict[int, dict] = {}
+    if member is not None:
+        attempts = (QuizAttempt.objects.filter(member=member).exclude(status=QuizAttempt.Status.IN_PROGRESS)
+                    .select_related("quiz").order_by("quiz_id", "number"))
+        for a in attempts:
+            row = rows.setdefault(a.quiz_id, {"quiz": a.quiz, "attempts": 0, "best": None, "passed": False,
+                                              "pending": False, "last": None, "duration_seconds": 0})
+            row["attempts"] += 1
+            row["duration_seconds"] += a.duration_seconds or 0
+            row["last"] = a
+            row["pending"] = row["pending"] or a.status == QuizAttempt.Status.PENDING_REVIEW
+            row["passed"] = row["passed"] or bool(a.passed)
+            if a.score is not None and (row["best"] is None or a.score > row["best"].score):
+                row["best"] = a
+    return {"rows": sorted(rows.values(), key=lambda r: r["last"].submitted_at, reverse=True)}
