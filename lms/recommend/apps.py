@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,22 @@ class RecommendConfig(AppConfig):
     name = "lms.recommend"
     label = "recommend"
     verbose_name = _("Recommendations")
+
+    def ready(self):
+        from lms.progress.signals import course_completed, lesson_completed
+        from lms.training.models import Assignment
+
+        from . import handlers
+
+        course_completed.connect(handlers.on_course_completed, dispatch_uid="recommend-course-completed")
+        lesson_completed.connect(handlers.on_lesson_completed, dispatch_uid="recommend-lesson-completed")
+        post_save.connect(handlers.on_assignment_changed, sender=Assignment, dispatch_uid="recommend-assignment-saved")
+        post_delete.connect(handlers.on_assignment_changed, sender=Assignment,
+                            dispatch_uid="recommend-assignment-deleted")
+        post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="recommend-nightly-schedule")
+
+
+def _ensure_schedule(sender, using="default", **kwargs):
+    from .beat import ensure_nightly_task
+
+    ensure_nightly_task(using=using)

@@ -1,0 +1,27 @@
+"""Signal receivers (connected in ``RecommendConfig.ready``): new completions and assignment changes
+mark the member's recommendations stale; ``scheduling`` coalesces them into one recompute."""
+
+from django.db import transaction
+
+from .scheduling import mark_dirty
+
+
+def on_course_completed(sender, member_id, course_id, completed_at=None, **kwargs):
+    # Sent by lms.progress after its transaction committed.
+    mark_dirty([member_id])
+
+
+def on_lesson_completed(sender, member_id, lesson_id, **kwargs):
+    """A completed video lesson completes its talk (see ``compute``); other lessons change nothing here."""
+    from lms.catalog.models import LessonPage
+
+    if LessonPage.objects.filter(pk=lesson_id, video__isnull=False).exists():
+        mark_dirty([member_id])
+
+
+def on_assignment_changed(sender, instance, raw=False, **kwargs):
+    """Assigned, completed or withdrawn: the member's required section changes."""
+    if raw:
+        return
+    member_id = instance.member_id
+    transaction.on_commit(lambda: mark_dirty([member_id]))
