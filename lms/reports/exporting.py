@@ -170,8 +170,8 @@ def json_rows(run: ReportRun, offset: int = 0, limit: int | None = None) -> tupl
     keys = [c.key for c in run.columns]
     if run.report.row_per_record:
         total = run.count()
-        stop = None if limit is None else offset + limit
-        rows = itertools.islice(run.rows(), offset, stop)
+        rows = run.report.page(run, offset, limit) if limit is not None else itertools.islice(run.rows(), offset,
+                                                                                                None)
         return [{k: json_value(v) for k, v in zip(keys, row, strict=True)} for row in rows], total
     out, total = [], 0
     for row in run.rows():

@@ -5,14 +5,15 @@ exports turn them into the chosen language through each column's display.
 """
 
 import datetime
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from lms.org.models import Role
 from lms.records.models import StudyHourEntry
@@ -27,11 +28,19 @@ Source = StudyHourEntry.Source
 
 
 
+_labels: dict[tuple[str, str], str] = {}
+
+
 def _source_label(code):
-    try:
-        return str(Source(code).label)
-    except ValueError:
-        return code or ""
+    key = (get_language() or "", code or "")
+    label = _labels.get(key)
+    if label is None:
+        try:
+            label = str(Source(code).label)
+        except ValueError:
+            label = code or ""
+        _labels[key] = label
+    return label
 
 
 def _yes_no(value):
@@ -141,6 +150,10 @@ class Report:
     def chart(self, run: ReportRun) -> list[dict] | None:
         return None
 
+    def page(self, run: ReportRun, offset: int, limit: int) -> Iterator[list]:
+        """Rows offset..offset+limit (reports with one row per record slice in SQL)."""
+        return itertools.islice(self.rows(run), offset, offset + limit)
+
 
 def _member_columns():
     return [
@@ -172,22 +185,31 @@ class TrainingRecords(Report):
         ]
 
     def queryset(self, run: ReportRun):
-        return StudyHourEntry.objects.filter(run.period.ledger_q(), member__in=run.scope.member_ids())
+        qs = StudyHourEntry.objects.filter(run.period.ledger_q())
+        if not run.scope.everything:
+            qs = qs.filter(member__in=run.scope.member_ids())
+        return qs
 
     def count(self, run):
         return self.queryset(run).count()
 
-    def rows(self, run):
+    def rows(self, run, offset: int = 0, limit: int | None = None):
         units = UnitIndex(None if run.scope.everything else run.scope.units)
         qs = (self.queryset(run).order_by("member__org_unit__path", "member__employee_no", "date", "id")
               .values_list("id", "date", "member__employee_no", "member__name", "member__org_unit_id", "source",
                            "title", "reference", "hours", "reverses_id", "reason", "created_at"))
+        if offset or limit is not None:
+            qs = qs[offset:offset + limit if limit is not None else None]
         tz = timezone.get_current_timezone()
         for (pk, day, emp, name, unit_id, source, title, ref, hours, reverses, reason,
              created) in qs.iterator(chunk_size=5000):
-            yield [pk, day, emp, name, units.full_name(unit_id), units.full_name(units.branch_of(unit_id))
-                   if unit_id in units else "", source, title, ref, hours, reverses, reason,
+            yield [pk, day, emp, name, units.full_name(unit_id),
+                   units.full_name(units.branch_of(unit_id)) if unit_id in units else "", source, title, ref,
+                   hours, reverses, reason,
                    timezone.localtime(created, tz).replace(tzinfo=None, microsecond=0) if created else None]
+
+    def page(self, run, offset, limit):
+        return self.rows(run, offset, limit)
 
 
 class HoursSummary(Report):
@@ -373,15 +395,20 @@ class CourseProgress(Report):
     def count(self, run):
         return self.queryset(run).count()
 
-    def rows(self, run):
+    def rows(self, run, offset: int = 0, limit: int | None = None):
         units = UnitIndex()
         qs = (self.queryset(run).order_by("course__title", "member__org_unit__path", "member__employee_no")
               .values_list("course__title", "member__employee_no", "member__name", "member__org_unit_id", "status",
                            "percent", "enrolled_at", "completed_at"))
+        if offset or limit is not None:
+            qs = qs[offset:offset + limit if limit is not None else None]
         for title, emp, name, unit_id, status, percent, enrolled, completed in qs.iterator(chunk_size=5000):
             yield [title, emp, name, units.full_name(unit_id), units.full_name(units.branch_of(unit_id)),
                    status, percent, timezone.localdate(enrolled) if enrolled else None,
                    timezone.localdate(completed) if completed else None]
+
+    def page(self, run, offset, limit):
+        return self.rows(run, offset, limit)
 
 
 REPORTS: dict[str, Report] = {r.name: r for r in (TrainingRecords(), HoursSummary(), Compliance(), BranchLedger(),

@@ -75,3 +75,24 @@ class UnitIndex:
         """Branch units inside the given subtrees, in tree order."""
         return [pk for pk, (path, _name, kind) in self._by_id.items()
                 if kind in BRANCH_KINDS and any(path.startswith(r.path) for r in roots)]
+
+
+class UnitChoice:
+    __slots__ = ("pk", "full_name")
+
+    def __init__(self, pk: int, full_name: str):
+        self.pk, self.full_name = pk, full_name
+
+
+def unit_choices(roots: list[OrgUnit], limit: int = 3000) -> list[UnitChoice]:
+    """The roots and the committees/branches below them, with full names (for scope pickers), in two queries."""
+    index = UnitIndex(roots)
+    wanted = (OrgUnit.Kind.COMMITTEE, *BRANCH_KINDS)
+    root_ids = {r.pk for r in roots}
+    out = []
+    for pk, (path, _name, kind) in index._by_id.items():
+        if pk in root_ids or (kind in wanted and any(path.startswith(r.path) for r in roots)):
+            out.append(UnitChoice(pk, index.full_name(pk)))
+            if len(out) >= limit:
+                break
+    return out

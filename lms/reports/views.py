@@ -1,7 +1,6 @@
 """HR report pages: filters, preview table, branch charts, downloads, exports, subscriptions, audit log."""
 
 import datetime
-import itertools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,27 +14,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.org.models import OrgUnit, Role
+from lms.org.models import Role
 from lms.org.scope import managed_units
 
 from . import access, audit, service
 from .models import AuditLogEntry, ExportJob, ReportSubscription
 from .registry import REPORTS, available_reports, get_report
-from .units import BRANCH_KINDS
+from .units import unit_choices
 
 PREVIEW_ROWS = 200
 CHART_BRANCHES = 40
 SUBSCRIBABLE = ("hours_summary", "compliance", "branch_ledger", "training_records")
 
 
-def _units_for_filter(user) -> list[OrgUnit]:
+def _units_for_filter(user):
     """Units a user can pick as report scope: their roots and the committees/branches below."""
-    units = []
-    for root in managed_units(user):
-        units.append(root)
-        kinds = (OrgUnit.Kind.COMMITTEE, *BRANCH_KINDS)
-        units.extend(root.get_descendants().filter(kind__in=kinds).order_by("path")[:2000])
-    return units
+    return unit_choices(managed_units(user))
 
 
 def _years(today: datetime.date) -> list[int]:
@@ -88,7 +82,7 @@ def report_page(request, name):
         return service.stream_response(run, fmt, language)
     if fmt and fmt != "html":
         messages.error(request, _("Unknown format %(fmt)s.") % {"fmt": fmt})
-    rows = list(itertools.islice(run.rows(), PREVIEW_ROWS + 1))
+    rows = list(report.page(run, 0, PREVIEW_ROWS + 1))
     chart = report.chart(run)
     audit.record(request.user, audit.Action.VIEW, name, params=params, scope=run.scope, fmt="html")
     query = request.GET.copy()

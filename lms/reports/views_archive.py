@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.org.models import Member, OrgUnit
+from lms.org.models import Member
 from lms.org.scope import managed_units, member_of, units_q
 from lms.records import ledger
 from lms.records.models import StudyHourEntry
@@ -22,7 +22,7 @@ from lms.records.models import StudyHourEntry
 from . import access, audit, pdf, service
 from .archive import archive_years, branch_archive_members, build_archive, build_archives
 from .periods import PeriodError, parse_period
-from .units import BRANCH_KINDS
+from .units import UnitIndex, unit_choices
 
 
 def _year(request) -> int:
@@ -106,13 +106,12 @@ def archive_members(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(employee_no__icontains=q))
-    units = []
-    for root in roots:
-        units.append(root)
-        units.extend(root.get_descendants().filter(kind__in=(OrgUnit.Kind.COMMITTEE, *BRANCH_KINDS))
-                     .order_by("path")[:2000])
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    index = UnitIndex(roots)
+    for m in page:
+        m.unit_name = index.full_name(m.org_unit_id)
     return render(request, "reports/archive_members.html", {
-        "page": Paginator(qs, 50).get_page(request.GET.get("page")), "units": units, "org": org, "q": q,
+        "page": page, "units": unit_choices(roots), "org": org, "q": q,
         "year": timezone.localdate().year, "years": list(range(timezone.localdate().year,
                                                                timezone.localdate().year - 6, -1)),
     })
