@@ -54,7 +54,10 @@ def setup_django(var_dir: Path):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    settings.DEBUG = False  # as in production: no per-query SQL logging
 
     call_command("migrate", verbosity=0, interactive=False)
 

@@ -258,19 +258,27 @@ def segment_rows(keys) -> list[tuple[int, float, float, str]]:
     return out
 
 
-def _moments(aq: AnalyzedQuery, plan: QueryPlan, backend, talk_id: int) -> list[Moment]:
-    keys: list[int] = backend.match_segments(plan.exact, talk_id=talk_id, limit=EXACT_MOMENT_CANDIDATES)
-    if not keys and len(aq.terms) > 1:  # the words are said, but not in one moment
-        keys = backend.match_segments(
-            any_of(term_exact_expr(t) for t in aq.terms), talk_id=talk_id, limit=EXACT_MOMENT_CANDIDATES)
+def _moment_keys(aq: AnalyzedQuery, plan: QueryPlan, backend, talk_id: int, talk_tier: int) -> list[int]:
+    """Candidate segments of one talk, best tiers first. A talk found below the exact tier has no
+    segment matching exactly (its whole-talk document does not), so those queries are skipped."""
+    keys: list[int] = []
+    if talk_tier == EXACT:
+        keys = backend.match_segments(plan.exact, talk_id=talk_id, limit=EXACT_MOMENT_CANDIDATES)
+        if not keys and len(aq.terms) > 1:  # the words are said, but not in one moment
+            keys = backend.match_segments(
+                any_of(term_exact_expr(t) for t in aq.terms), talk_id=talk_id, limit=EXACT_MOMENT_CANDIDATES)
     if plan.pinyin and len(keys) < MOMENTS_PER_TALK:
         keys += backend.match_segments(
             but_not(plan.upto_fuzzy, plan.exact), talk_id=talk_id, limit=MOMENT_CANDIDATES)
         if plan.partial and len(keys) < MOMENTS_PER_TALK:
             keys += backend.match_segments(
                 but_not(plan.upto_partial, plan.upto_fuzzy), talk_id=talk_id, limit=MOMENT_CANDIDATES)
+    return keys
+
+
+def _best_moments(aq: AnalyzedQuery, rows) -> list[Moment]:
     scored = []
-    for _key, start, end, text in segment_rows(keys):
+    for _key, start, end, text in rows:
         m = match_text(text, aq.terms)
         if m is not None:
             scored.append((m, start, end, text))
@@ -324,18 +332,25 @@ def search_talk_hits(user, aq: AnalyzedQuery) -> list[Hit]:
 
 
 def attach_moments(hits: list[Hit], aq: AnalyzedQuery) -> None:
+    """Fill in what only shown hits need: URLs, title highlights and the talks' best moments."""
     backend = get_backend()
     plan = QueryPlan.build(aq)
+    wanted: dict[int, list[int]] = {}
     for hit in hits:
         page = getattr(hit, "page", None)
         if page is not None and not hit.url:
             hit.url = page.url or ""
-        if hit.type == "talk" and not hit.url:
-            hit.url = _talk_url(hit.id)
-        if hit.type == "talk" and not hit.title_highlight:
-            hit.title_highlight = _title_matches(hit.title, aq)[1]
-        if hit.type == "talk" and not hit.moments:
-            hit.moments = _moments(aq, plan, backend, hit.id)
+        if hit.type == "talk":
+            hit.url = hit.url or _talk_url(hit.id)
+            hit.title_highlight = hit.title_highlight or _title_matches(hit.title, aq)[1]
+            if not hit.moments:
+                wanted[hit.id] = _moment_keys(aq, plan, backend, hit.id, hit.tier)
+    rows_by_talk: dict[int, list] = defaultdict(list)
+    for row in segment_rows(k for keys in wanted.values() for k in keys):  # one query for all talks
+        rows_by_talk[talk_of(row[0])].append(row)
+    for hit in hits:
+        if hit.id in wanted and hit.type == "talk":
+            hit.moments = _best_moments(aq, rows_by_talk.get(hit.id, []))
             if hit.moments:  # a moment verified at a better tier (segmentation differences) lifts the talk
                 hit.tier = max(hit.tier, hit.moments[0].tier)
 

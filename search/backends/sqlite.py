@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import DatabaseError
 
 from search.models import talk_key_range
@@ -16,6 +18,7 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
+@lru_cache(maxsize=4096)
 def compile_fts5(expr) -> str:
     if isinstance(expr, Tok):
         return _quote(expr.token)
