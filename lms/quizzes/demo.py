@@ -1,5 +1,6 @@
 """Demo data for quizzes and exams: `seed_quiz_demo()` (called by the `seed_demo` command). Idempotent."""
 
+import datetime
 import random
 from decimal import Decimal
 
@@ -152,11 +153,13 @@ def _exam(trainer) -> Quiz:
     return quiz
 
 
-def _take(member, quiz, *, correct: bool, seed: int, grader=None) -> QuizAttempt:
+def _take(member, quiz, *, correct: bool, seed: int, grader=None, minutes_ago: int = 0) -> QuizAttempt:
     """A finished attempt: every answer right (or every choice answer wrong)."""
-    now = timezone.now()
-    attempt, _created = services.start_attempt(member, quiz, now=now, rng=random.Random(seed))
-    for answer in attempt.answers.select_related("question"):
+    finished = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    started = finished - datetime.timedelta(minutes=4 + seed % 5, seconds=17 * (seed % 3))
+    attempt, _created = services.start_attempt(member, quiz, now=started, rng=random.Random(seed))
+    step = (finished - started) / (attempt.answers.count() + 1)
+    for n, answer in enumerate(attempt.answers.select_related("question"), start=1):
         q = answer.question
         if q.qtype in ("single", "multiple"):
             right = [c.pk for c in q.choices.all() if c.is_correct]
@@ -168,8 +171,8 @@ def _take(member, quiz, *, correct: bool, seed: int, grader=None) -> QuizAttempt
             data = {"blanks": [alts[0] if correct else "不知道" for alts in q.blanks()]}
         else:
             data = {"text": "组织召开支部党员大会、支委会和党小组会，带头讲党课，做好会议记录。"}
-        services.save_answer(attempt, q.pk, data, now=now)
-    services.submit_attempt(attempt, now=now)
+        services.save_answer(attempt, q.pk, data, now=started + step * n)
+    services.submit_attempt(attempt, now=finished)
     for answer in attempt.answers.filter(score__isnull=True).select_related("question"):
         services.grade_short_answer(answer, score=answer.points - 1, feedback="要点完整，表述可更具体。",
                                     user=grader)
@@ -194,7 +197,7 @@ def seed_quiz_demo() -> dict:
             _take(passer, quiz, correct=True, seed=quiz.pk, grader=trainer.user)
         for n, member in enumerate(others):
             if not QuizAttempt.objects.filter(member=member, quiz=quiz).exists():
-                _take(member, quiz, correct=False, seed=quiz.pk + n + 1, grader=trainer.user)
+                _take(member, quiz, correct=False, seed=quiz.pk + n + 1, grader=trainer.user, minutes_ago=20)
                 if n == 0:  # the first one tries again and passes
                     _take(member, quiz, correct=True, seed=quiz.pk + 10, grader=trainer.user)
     return {"questions": Question.objects.count(), "lesson_quiz": lesson_quiz.pk, "exam": exam.pk,

@@ -163,6 +163,7 @@ def test_demo_seed_is_idempotent_and_tells_the_story(client):
     exam = Quiz.objects.get(title=EXAM_TITLE)
     assert lesson_quiz.time_limit_minutes == 10 and lesson_quiz.lesson.completion_rule == "quiz"
     assert exam.draw_rules.count() == 5 and ExamPage.objects.filter(quiz=exam).exists()
+    assert all(a.duration_seconds > 0 for a in QuizAttempt.objects.all())
     passed = QuizAttempt.objects.filter(member__employee_no=first["passed_member"], passed=True)
     assert {a.quiz_id for a in passed} == {lesson_quiz.pk, exam.pk}
     entries = StudyHourEntry.objects.filter(member__employee_no=first["passed_member"], source="quiz")
