@@ -103,6 +103,8 @@ def start_attempt(member, quiz: Quiz, *, now=None, rng: random.Random | None = N
         current = finalize_if_expired(current, now=now)
         if not current.is_finished:
             return current, False
+    if not quiz.is_published():
+        raise QuizError(_("This quiz is not published."))
     if not quiz.is_open(now):
         if quiz.opens_at and now < quiz.opens_at:
             raise QuizError(_("This quiz opens at %(when)s.")

@@ -233,14 +233,16 @@ def h5p_content(request, package_id, path):
     if clean != path or clean.startswith(("/", "..")) or "\\" in path or "\x00" in path:
         raise Http404
     name = package.file_path(clean)
-    if not default_storage.exists(name):
-        raise Http404
+    try:
+        handle = default_storage.open(name, "rb")
+    except OSError as exc:  # missing, or a folder
+        raise Http404 from exc
     content_type, _encoding = mimetypes.guess_type(clean)
     if clean.endswith(".json"):
         content_type = "application/json"
     elif clean.endswith(".js"):
         content_type = "text/javascript"
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type or "application/octet-stream")
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     # Opened directly (an SVG, a PDF), a package file gets no scripting power on our origin.
     response["Content-Security-Policy"] = "sandbox"

@@ -242,3 +242,14 @@ def test_when_answers_are_shown(policy, shown_after_fail, shown_after_pass):
     services.save_answer(second, q.pk, {"value": True}, now=T0)
     services.submit_attempt(second, now=T0)
     assert services.can_show_answers(second, now=T0) is shown_after_pass
+
+
+def test_a_quiz_on_an_unpublished_lesson_cannot_be_started():
+    lesson = make_lesson(make_course(), rule=LessonPage.Completion.QUIZ, live=False)
+    qz = quiz([question("single")], lesson=lesson)
+    with pytest.raises(services.QuizError):
+        services.start_attempt(MemberFactory(), qz, now=T0)
+    lesson.live = True
+    lesson.save()
+    qz.refresh_from_db()
+    assert services.start_attempt(MemberFactory(), qz, now=T0)[1] is True

@@ -168,7 +168,7 @@ def test_package_files_are_served_with_safe_headers(h5p_lesson, client):
     assert b"H5P.LmsFixtureQuestion" in b"".join(response.streaming_content)
     h5p_json = client.get(f"/h5p/{package.pk}/content/h5p.json")
     assert h5p_json["Content-Type"] == "application/json"
-    for bad in ("../../settings.py", "content/../../h5p.json", "nope.json"):
+    for bad in ("../../settings.py", "content/../../h5p.json", "nope.json", "content", "H5P.LmsFixtureQuestion-1.0/"):
         assert client.get(f"/h5p/{package.pk}/content/{bad}").status_code == 404
 
 

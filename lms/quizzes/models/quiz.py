@@ -96,6 +96,13 @@ class Quiz(ClusterableModel):
         now = now or timezone.now()
         return (self.opens_at is None or now >= self.opens_at) and (self.closes_at is None or now < self.closes_at)
 
+    def is_published(self) -> bool:
+        """A quiz in a lesson or on an exam page can be taken only while that page is live."""
+        if self.lesson_id and not (self.lesson and self.lesson.live):
+            return False
+        exam = self.exam
+        return exam is None or exam.live
+
     @cached_property
     def exam(self):
         return ExamPage.objects.filter(quiz=self).first()
