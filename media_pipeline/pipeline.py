@@ -36,6 +36,7 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import KombuError
 
 from content_library.captions import build_vtt
@@ -304,10 +305,10 @@ STEPS: dict[str, Callable[[int, str], None]] = {
     "publish": step_publish,
 }
 STEP_LABELS = {
-    "probe": _("reading the file"),
-    "extract": _("extracting the audio"),
-    "transcribe": _("transcribing"),
-    "publish": _("storing the transcript"),
+    "probe": gettext_lazy("reading the file"),
+    "extract": gettext_lazy("extracting the audio"),
+    "transcribe": gettext_lazy("transcribing"),
+    "publish": gettext_lazy("storing the transcript"),
 }
 
 
