@@ -149,9 +149,9 @@ def _escalation_notices(rows, kind, token, today, recipients: dict[int, list[dic
                              "%(n)d members of your branch are overdue on required training",
                              len(members)) % {"n": len(members)}
         else:
-            title = ngettext("%(n)d member is overdue on required training for two weeks or more",
-                             "%(n)d members are overdue on required training for two weeks or more",
-                             len(members)) % {"n": len(members)}
+            title = ngettext("%(n)d member is overdue on required training for %(days)d days or more",
+                             "%(n)d members are overdue on required training for %(days)d days or more",
+                             len(members)) % {"n": len(members), "days": escalation_days()[1]}
         lines = [
             _("%(name)s (%(no)s): %(course)s, due %(due)s, %(days)d day(s) overdue") % {
                 "name": r["member__name"], "no": r["member__employee_no"], "course": r["course__title"],
