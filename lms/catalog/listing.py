@@ -38,8 +38,11 @@ def catalog_context(page, request) -> dict:
         items = [c for c in courses if c.tier == tier]
         if items:
             groups.append({"tier": tier, "label": Tier(tier).label, "courses": items})
+    # Other activities placed in the catalog (e.g. exams), whatever app defines them.
+    activities = page.get_children().live().not_type(CoursePage).specific().order_by("title")
     return {
         "tier_groups": groups,
+        "activities": activities,
         "course_count": len(courses),
         "categories": Category.objects.all(),
         "roles": Role.objects.all(),

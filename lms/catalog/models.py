@@ -32,7 +32,8 @@ class CatalogIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    subpage_types = ["catalog.CoursePage"]
+    # Exams are pages of the quizzes app placed directly in the catalog.
+    subpage_types = ["catalog.CoursePage", "quizzes.ExamPage"]
     max_count = 1
 
     class Meta:
