@@ -6,7 +6,8 @@
 The generator builds an organization of branches (~40 members) and roles (party member,
 activist, candidate), a catalog of courses and talks in 20 categories and three tiers
 (required for all, required for a role, elective) with course series (part 1, 2, 3 …), and
-two years of completions: members favour a few categories (shared in part with their branch),
+two years of completions: members favour a few categories (shared in part with their branch;
+activists and candidates lean to theory and party rules),
 follow their colleagues (each branch has its "hot" items), continue series they started,
 complete most required courses, and sometimes pick any popular item. Role-required items are
 only completed by — and only recommendable to — members of that role.
@@ -64,6 +65,8 @@ TOPICS = [
     ("科技创新", ["科技", "创新", "研发", "专利", "数字"]),
     ("文化建设", ["文化", "品牌", "精神", "传承", "企业"]),
 ]
+# Activists and candidates lean to theory and party rules (理论学习, 党章党规).
+ROLE_TOPICS = [0, 5]
 FILLER = ["学习", "专题", "讲座", "培训", "解读", "实践", "案例", "要点", "提升", "推进", "落实", "深化"]
 
 
@@ -134,7 +137,7 @@ def generate(n_members: int, n_items: int, seed: int):
             continue
         b = branch[m]
         favs = [int(branch_fav[b, 0]) if rng.random() < 0.5 else int(rng.integers(n_cat)),
-                int(rng.integers(n_cat))]
+                int(rng.choice(ROLE_TOPICS)) if role[m] and rng.random() < 0.6 else int(rng.integers(n_cat))]
         done: set[int] = set()
         required_seq = []
         for i in required_all:

@@ -9,6 +9,7 @@ class RecommendConfig(AppConfig):
     verbose_name = _("Recommendations")
 
     def ready(self):
+        from lms.org.models import Member, MemberRole
         from lms.progress.signals import course_completed, lesson_completed
         from lms.training.models import Assignment
 
@@ -19,6 +20,9 @@ class RecommendConfig(AppConfig):
         post_save.connect(handlers.on_assignment_changed, sender=Assignment, dispatch_uid="recommend-assignment-saved")
         post_delete.connect(handlers.on_assignment_changed, sender=Assignment,
                             dispatch_uid="recommend-assignment-deleted")
+        post_save.connect(handlers.on_member_created, sender=Member, dispatch_uid="recommend-member-created")
+        post_save.connect(handlers.on_role_changed, sender=MemberRole, dispatch_uid="recommend-role-added")
+        post_delete.connect(handlers.on_role_changed, sender=MemberRole, dispatch_uid="recommend-role-removed")
         post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="recommend-nightly-schedule")
 
 

@@ -1,5 +1,6 @@
-"""Signal receivers (connected in ``RecommendConfig.ready``): new completions and assignment changes
-mark the member's recommendations stale; ``scheduling`` coalesces them into one recompute."""
+"""Signal receivers (connected in ``RecommendConfig.ready``): new completions, assignment and role changes
+and new members mark the member's recommendations stale; ``scheduling`` coalesces them into one recompute.
+Org-unit moves are picked up by the nightly run."""
 
 from django.db import transaction
 
@@ -21,6 +22,21 @@ def on_lesson_completed(sender, member_id, lesson_id, **kwargs):
 
 def on_assignment_changed(sender, instance, raw=False, **kwargs):
     """Assigned, completed or withdrawn: the member's required section changes."""
+    if raw:
+        return
+    member_id = instance.member_id
+    transaction.on_commit(lambda: mark_dirty([member_id]))
+
+
+def on_member_created(sender, instance, created=False, raw=False, **kwargs):
+    """A new member gets cold-start recommendations without waiting for the night."""
+    if created and not raw:
+        member_id = instance.pk
+        transaction.on_commit(lambda: mark_dirty([member_id]))
+
+
+def on_role_changed(sender, instance, raw=False, **kwargs):
+    """Roles decide the peer group and which role-required courses apply."""
     if raw:
         return
     member_id = instance.member_id

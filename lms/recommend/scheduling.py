@@ -28,8 +28,11 @@ def debounce_seconds() -> int:
 
 
 def mark_dirty(member_ids) -> None:
+    from lms.org.models import Member
+
     now = timezone.now()
-    ids = {int(pk) for pk in member_ids}
+    # A member deleted since the event (e.g. a cascade removed their roles) has nothing to recompute.
+    ids = set(Member.objects.filter(pk__in={int(pk) for pk in member_ids}).values_list("pk", flat=True))
     if not ids:
         return
     with transaction.atomic():

@@ -1,9 +1,12 @@
 """Celery tasks: the nightly full recompute and the debounced incremental flush. Ids in, idempotent."""
 
+import datetime
+
 from celery import Task, shared_task
 from django.utils import timezone
 
 QUEUE = "default"
+RUN_HISTORY_DAYS = 30
 
 
 class RecomputeTask(Task):
@@ -21,12 +24,13 @@ class RecomputeTask(Task):
 def recompute_all(self) -> dict:
     """Nightly: every active member, item neighbourhoods and content similarity rebuilt."""
     from .compute import recompute
-    from .models import DirtyMember
+    from .models import DirtyMember, RecomputeRun
 
     started = timezone.now()
     run = recompute(None, task_id=self.request.id or "")
     # Everything marked before the run started is covered by it.
     DirtyMember.objects.filter(marked_at__lte=started).delete()
+    RecomputeRun.objects.filter(started_at__lt=started - datetime.timedelta(days=RUN_HISTORY_DAYS)).delete()
     return {"run": run.pk, "members": run.members, "recommendations": run.recommendations}
 
 

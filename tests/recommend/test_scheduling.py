@@ -72,9 +72,13 @@ def test_completion_triggers_one_incremental_recompute_of_that_member(world, dja
 
 def test_nightly_task_recomputes_everyone_and_clears_marks(world):
     scheduling.mark_dirty([world.me.pk])  # flush never ran (no commit in this test)
+    old = RecomputeRun.objects.create(kind="incremental", status="done",
+                                      started_at=timezone.now() - datetime.timedelta(days=40))
     result = recompute_all.delay().get()
     assert result["members"] == 14 and result["recommendations"] > 0
     assert not DirtyMember.objects.exists()
+    assert not RecomputeRun.objects.filter(pk=old.pk).exists()  # history is kept for 30 days
+    assert RecomputeRun.objects.get(pk=result["run"]).status == "done"
 
 
 def test_a_failed_run_is_recorded(world, monkeypatch):
@@ -88,3 +92,23 @@ def test_a_failed_run_is_recorded(world, monkeypatch):
         recompute()
     run = RecomputeRun.objects.get()
     assert run.status == "failed" and "disk full" in run.error and run.finished_at
+
+
+def test_new_members_and_role_changes_are_recomputed_without_waiting_for_the_night(
+        world, django_capture_on_commit_callbacks):
+    recompute()
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer = MemberFactory(org_unit=world.b1)
+    assert Recommendation.objects.filter(member=newcomer, reason="peers").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        newcomer.set_roles({"member", "branch_secretary"})
+    required = Recommendation.objects.filter(member=newcomer, section="required")
+    assert set(required.values_list("course__title", flat=True)) == {"党章党规学习", "支部书记履职能力培训"}
+
+
+def test_deleting_a_member_does_not_break_the_marks(member, django_capture_on_commit_callbacks):
+    user = member.user
+    with django_capture_on_commit_callbacks(execute=True):
+        member.delete()  # its roles go with it (post_delete fires for each)
+        user.delete()
+    assert not DirtyMember.objects.exists()
