@@ -30,7 +30,7 @@ PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
 MOMENTS_PER_TALK = 5
 SEGMENT_CANDIDATES = 20_000  # pinyin/fuzzy segment hits considered to find talks
-PARTIAL_CANDIDATES = 2_000  # partial-pinyin candidates verified in Python
+PARTIAL_CANDIDATES = 300  # partial-pinyin candidates verified in Python (lowest tier: best effort)
 MOMENT_CANDIDATES = 20  # per talk, pinyin and partial tiers
 EXACT_MOMENT_CANDIDATES = 12  # per talk, exact tier (earliest first)
 MAX_PAGE_HITS = 500  # courses/lessons taken from Wagtail's search
@@ -71,10 +71,16 @@ def _term_partial(term: QueryTerm):
 
 @dataclass
 class QueryPlan:
+    """Token expressions of one query. ``upto_X``: matches at tier X or better; ``only_X``: the same
+    segments without what a better tier matches (simplified when the query has a single term)."""
+
     exact: object
     upto_pinyin: object
     upto_fuzzy: object
     upto_partial: object
+    only_pinyin: object
+    only_fuzzy: object
+    only_partial: object
     pinyin: bool
     partial: bool
 
@@ -84,8 +90,17 @@ class QueryPlan:
         py = [any_of([e, _term_py(t)]) for e, t in zip(ex, aq.terms, strict=True)]
         fz = [any_of([p, _term_fz(t)]) for p, t in zip(py, aq.terms, strict=True)]
         pa = [any_of([f, _term_partial(t)]) for f, t in zip(fz, aq.terms, strict=True)]
+        exact, upto_py, upto_fz, upto_pa = all_of(ex), all_of(py), all_of(fz), all_of(pa)
+        if len(aq.terms) == 1:  # (exact OR py) NOT exact == py NOT exact: smaller trees, fewer doclists
+            [term] = aq.terms
+            only_py = but_not(_term_py(term), exact)
+            only_fz = but_not(_term_fz(term), any_of([exact, _term_py(term)]))
+            only_pa = but_not(_term_partial(term), any_of([exact, _term_py(term), _term_fz(term)]))
+        else:
+            only_py, only_fz, only_pa = but_not(upto_py, exact), but_not(upto_fz, upto_py), but_not(upto_pa, upto_fz)
         return cls(
-            exact=all_of(ex), upto_pinyin=all_of(py), upto_fuzzy=all_of(fz), upto_partial=all_of(pa),
+            exact=exact, upto_pinyin=upto_py, upto_fuzzy=upto_fz, upto_partial=upto_pa,
+            only_pinyin=only_py, only_fuzzy=only_fz, only_partial=only_pa,
             pinyin=any(t.pinyin_eligible for t in aq.terms),
             partial=any(len(t.syllables) >= 3 for t in aq.terms),
         )
@@ -218,17 +233,14 @@ def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend) -> dict[int, t
         found[talk_id] = (EXACT, 100.0 + score)
     if not plan.pinyin:
         return found
-    tiers = [
-        (PINYIN, but_not(plan.upto_pinyin, plan.exact)),
-        (FUZZY, but_not(plan.upto_fuzzy, plan.upto_pinyin)),
-    ]
+    tiers = [(PINYIN, plan.only_pinyin), (FUZZY, plan.only_fuzzy)]
     for tier, expr in tiers:
         counts = Counter(talk_of(key) for key in backend.match_segments(expr, limit=SEGMENT_CANDIDATES))
         for talk_id, n in counts.items():
             if talk_id not in found:
                 found[talk_id] = (tier, float(n))
     if plan.partial:
-        keys = backend.match_segments(but_not(plan.upto_partial, plan.upto_fuzzy), limit=PARTIAL_CANDIDATES)
+        keys = backend.match_segments(plan.only_partial, limit=PARTIAL_CANDIDATES)
         # Verify only candidates of talks that are not found yet: those are what the partial tier adds.
         keys = [k for k in keys if talk_of(k) not in found]
         if keys:
@@ -267,12 +279,14 @@ def _moment_keys(aq: AnalyzedQuery, plan: QueryPlan, backend, talk_id: int, talk
         if not keys and len(aq.terms) > 1:  # the words are said, but not in one moment
             keys = backend.match_segments(
                 any_of(term_exact_expr(t) for t in aq.terms), talk_id=talk_id, limit=EXACT_MOMENT_CANDIDATES)
-    if plan.pinyin and len(keys) < MOMENTS_PER_TALK:
+    # A talk that says the words shows those moments; pronunciation matches are looked up only for
+    # talks found by pronunciation (or by title alone), which keeps this to a query or two per talk.
+    if plan.pinyin and not keys:
         keys += backend.match_segments(
-            but_not(plan.upto_fuzzy, plan.exact), talk_id=talk_id, limit=MOMENT_CANDIDATES)
-        if plan.partial and len(keys) < MOMENTS_PER_TALK:
-            keys += backend.match_segments(
-                but_not(plan.upto_partial, plan.upto_fuzzy), talk_id=talk_id, limit=MOMENT_CANDIDATES)
+            any_of([plan.only_pinyin, plan.only_fuzzy]), talk_id=talk_id, limit=MOMENT_CANDIDATES)
+        # Partial pinyin moments only for talks found that way (a talk with better matches shows those).
+        if plan.partial and talk_tier == FUZZY and len(keys) < MOMENTS_PER_TALK:
+            keys += backend.match_segments(plan.only_partial, talk_id=talk_id, limit=MOMENT_CANDIDATES)
     return keys
 
 
@@ -289,18 +303,37 @@ def _best_moments(aq: AnalyzedQuery, rows) -> list[Moment]:
     ]
 
 
-def _visible_talk_rows(user, ids) -> dict[int, dict]:
+def _year(value) -> int | None:
+    if not value:
+        return None
+    if hasattr(value, "year"):
+        return value.year
+    text = str(value)
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def _visible_talk_rows(user, ids) -> dict[int, tuple]:
+    """(title, speaker, year, category slug, category name) of the candidate talks ``user`` may see.
+
+    Visibility is content_library.visibility.visible_talks(user) itself, compiled once and run as
+    plain SQL returning tuples: this runs on every search, over up to every talk."""
     from content_library.visibility import visible_talks
 
-    qs = visible_talks(user)
     ids = list(ids)
     if not ids:
         return {}
-    if len(ids) <= 5000:
+    qs = visible_talks(user).order_by()
+    if len(ids) <= 500:
         qs = qs.filter(pk__in=ids)
-    rows = qs.values("pk", "title", "speaker", "recorded_on", "created_at", "category__slug", "category__name")
+    columns = ("pk", "title", "speaker", "recorded_on", "created_at", "category__slug", "category__name")
+    sql, params = qs.values_list(*columns).query.sql_with_params()
     wanted = set(ids)
-    return {r["pk"]: r for r in rows if r["pk"] in wanted}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            pk: (title, speaker or "", _year(recorded) or _year(created), slug, name)
+            for pk, title, speaker, recorded, created, slug, name in cursor.fetchall() if pk in wanted
+        }
 
 
 def _talk_url(talk_id: int) -> str:
@@ -319,14 +352,11 @@ def search_talk_hits(user, aq: AnalyzedQuery) -> list[Hit]:
     rows = _visible_talk_rows(user, candidates)
     in_title = backend.match_talk_titles(plan.exact) if rows else set()
     hits = []
-    for talk_id, row in rows.items():
+    for talk_id, (title, speaker, year, slug, name) in rows.items():
         tier, score = candidates[talk_id]
-        recorded = row["recorded_on"] or row["created_at"]
         hits.append(Hit(
-            type="talk", id=talk_id, title=row["title"], url="", tier=tier, score=score,
-            title_match=talk_id in in_title,
-            categories=[(row["category__slug"], row["category__name"])] if row["category__slug"] else [],
-            speaker=row["speaker"] or "", year=recorded.year if recorded else None,
+            type="talk", id=talk_id, title=title, url="", tier=tier, score=score, title_match=talk_id in in_title,
+            categories=[(slug, name)] if slug else [], speaker=speaker, year=year,
         ))
     return hits
 
@@ -423,11 +453,16 @@ def _passes(hit: Hit, filters: dict, skip: str | None = None) -> bool:
 def _facets(hits: list[Hit], filters: dict) -> dict:
     labels: dict[str, dict] = defaultdict(dict)
     counts: dict[str, Counter] = {f: Counter() for f in FACETS}
+    active = {k: str(v) for k, v in filters.items() if v not in (None, "")}
     for hit in hits:
+        values = {facet: hit.facet_values(facet) for facet in FACETS}
+        failing = [f for f, v in active.items() if v not in [str(x) for x in values[f]]]
+        if len(failing) > 1:
+            continue  # fails two filters: counts for no facet
         for facet in FACETS:
-            if not _passes(hit, filters, skip=facet):
-                continue
-            for value in hit.facet_values(facet):
+            if failing and failing[0] != facet:
+                continue  # each facet ignores only its own filter
+            for value in values[facet]:
                 counts[facet][value] += 1
         for slug, name in hit.categories:
             labels["category"][slug] = name
@@ -472,7 +507,7 @@ def clean_filters(raw: dict) -> dict:
 
 
 def _sort_key(hit: Hit):
-    return (-hit.tier, not hit.title_match, TYPE_ORDER[hit.type], -hit.score, hit.id)
+    return (-hit.tier, not hit.title_match, TYPE_ORDER[hit.type], -hit.score, -(hit.year or 0), -hit.id)
 
 
 def search(user, q: str, filters: dict | None = None, page: int = 1, page_size: int = PAGE_SIZE) -> SearchResult:

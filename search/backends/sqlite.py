@@ -12,6 +12,9 @@ from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok
 
 # bm25 weights of the talk table's columns: title, speaker, body.
 TALK_WEIGHTS = (10.0, 5.0, 1.0)
+# Above this many matching talks, bm25 is skipped (it reads every match's positions); ties are then
+# broken by title match, type and recency.
+RANK_AT_MOST = 300
 
 
 def _quote(token: str) -> str:
@@ -93,11 +96,16 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
         if expr is None:
             return {}
         w = TALK_WEIGHTS
+        query = compile_fts5(expr)
         with self.connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM search_talk_fts WHERE search_talk_fts MATCH %s", [query])
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) > RANK_AT_MOST:  # nearly every talk says it: relevance barely separates them
+                return dict.fromkeys(ids, 0.0)
             cursor.execute(
                 f"SELECT rowid, -bm25(search_talk_fts, {w[0]}, {w[1]}, {w[2]}) FROM search_talk_fts "
                 "WHERE search_talk_fts MATCH %s",
-                [compile_fts5(expr)],
+                [query],
             )
             return dict(cursor.fetchall())
 

@@ -35,17 +35,20 @@ def test_talks_rank_exact_then_pinyin_then_fuzzy(admin):
     assert match_facet == {"exact": 1, "pinyin": 1, "fuzzy": 2}
 
 
-def test_moments_of_one_talk_rank_exact_first_then_time(admin):
+def test_moments_of_one_talk_exact_in_time_order_and_pronunciation_only_without_exact(admin):
     talk = make_talk_with_segments("签到讲座", [
         (1.0, 3.0, "大家先迁到再入场"),  # pinyin match
         (5.0, 8.0, "会议签到表放在门口"),  # exact
         (9.0, 12.0, "今天讲隐患"),
         (13.0, 15.0, "会后再次签到"),  # exact, later
     ])
+    misheard = make_talk_with_segments("另一讲座", [(2.0, 4.0, "请大家迁到"), (6.0, 8.0, "大家抢到座位")])
     result = service.search(admin, "签到")
-    [hit] = result.hits
-    assert hit.id == talk.pk
-    assert [(m.start, m.tier) for m in hit.moments] == [(5.0, 3), (13.0, 3), (1.0, 2)]
+    assert [h.id for h in result.hits] == [talk.pk, misheard.pk]
+    # A talk that says the words shows those moments, earliest first.
+    assert [(m.start, m.tier) for m in result.hits[0].moments] == [(5.0, 3), (13.0, 3)]
+    # A talk found by pronunciation shows its pronunciation moments: same pinyin before fuzzy.
+    assert [(m.start, m.tier) for m in result.hits[1].moments] == [(2.0, 2), (6.0, 1)]
 
 
 def test_common_single_syllables_do_not_flood_pinyin_results(admin):
