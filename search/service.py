@@ -135,7 +135,7 @@ class Moment:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     type: str
     id: int
@@ -151,6 +151,7 @@ class Hit:
     summary: str = ""
     title_highlight: str = ""
     moments: list[Moment] = field(default_factory=list)
+    page: object | None = None  # the Wagtail page of a course or lesson hit
 
     @property
     def match(self) -> str:
@@ -313,7 +314,8 @@ def _year(value) -> int | None:
 
 
 def _visible_talk_rows(user, ids) -> dict[int, tuple]:
-    """(title, speaker, year, category slug, category name) of the candidate talks ``user`` may see.
+    """(speaker, year, category slug, category name) of the candidate talks ``user`` may see (titles are
+    read for the shown page only).
 
     Visibility is content_library.visibility.visible_talks(user) itself, compiled once and run as
     plain SQL returning tuples: this runs on every search, over up to every talk."""
@@ -325,14 +327,14 @@ def _visible_talk_rows(user, ids) -> dict[int, tuple]:
     qs = visible_talks(user).order_by()
     if len(ids) <= 500:
         qs = qs.filter(pk__in=ids)
-    columns = ("pk", "title", "speaker", "recorded_on", "created_at", "category__slug", "category__name")
+    columns = ("pk", "speaker", "recorded_on", "created_at", "category__slug", "category__name")
     sql, params = qs.values_list(*columns).query.sql_with_params()
     wanted = set(ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
-            pk: (title, speaker or "", _year(recorded) or _year(created), slug, name)
-            for pk, title, speaker, recorded, created, slug, name in cursor.fetchall() if pk in wanted
+            pk: (speaker or "", _year(recorded) or _year(created), slug, name)
+            for pk, speaker, recorded, created, slug, name in cursor.fetchall() if pk in wanted
         }
 
 
@@ -352,10 +354,10 @@ def search_talk_hits(user, aq: AnalyzedQuery) -> list[Hit]:
     rows = _visible_talk_rows(user, candidates)
     in_title = backend.match_talk_titles(plan.exact) if rows else set()
     hits = []
-    for talk_id, (title, speaker, year, slug, name) in rows.items():
+    for talk_id, (speaker, year, slug, name) in rows.items():
         tier, score = candidates[talk_id]
         hits.append(Hit(
-            type="talk", id=talk_id, title=title, url="", tier=tier, score=score, title_match=talk_id in in_title,
+            type="talk", id=talk_id, title="", url="", tier=tier, score=score, title_match=talk_id in in_title,
             categories=[(slug, name)] if slug else [], speaker=speaker, year=year,
         ))
     return hits
@@ -366,10 +368,17 @@ def attach_moments(hits: list[Hit], aq: AnalyzedQuery) -> None:
     backend = get_backend()
     plan = QueryPlan.build(aq)
     wanted: dict[int, list[int]] = {}
+    talk_ids = [h.id for h in hits if h.type == "talk" and not h.title]
+    if talk_ids:
+        from content_library.models import Talk
+
+        titles = dict(Talk.objects.filter(pk__in=talk_ids).values_list("pk", "title"))
+        for hit in hits:
+            if hit.type == "talk" and not hit.title:
+                hit.title = titles.get(hit.id, "")
     for hit in hits:
-        page = getattr(hit, "page", None)
-        if page is not None and not hit.url:
-            hit.url = page.url or ""
+        if hit.page is not None and not hit.url:
+            hit.url = hit.page.url or ""
         if hit.type == "talk":
             hit.url = hit.url or _talk_url(hit.id)
             hit.title_highlight = hit.title_highlight or _title_matches(hit.title, aq)[1]
@@ -454,6 +463,17 @@ def _facets(hits: list[Hit], filters: dict) -> dict:
     labels: dict[str, dict] = defaultdict(dict)
     counts: dict[str, Counter] = {f: Counter() for f in FACETS}
     active = {k: str(v) for k, v in filters.items() if v not in (None, "")}
+    if not active:  # the common case: plain counts
+        counts["type"].update(h.type for h in hits)
+        counts["category"].update(slug for h in hits for slug, _name in h.categories)
+        counts["speaker"].update(h.speaker for h in hits if h.speaker)
+        counts["year"].update(h.year for h in hits if h.year)
+        counts["tier"].update(h.catalog_tier for h in hits if h.catalog_tier)
+        counts["match"].update(TIER_NAMES[h.tier] for h in hits)
+        for h in hits:
+            for slug, name in h.categories:
+                labels["category"][slug] = name
+        hits = []
     for hit in hits:
         values = {facet: hit.facet_values(facet) for facet in FACETS}
         failing = [f for f, v in active.items() if v not in [str(x) for x in values[f]]]
