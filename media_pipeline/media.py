@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import av
 import av.error
 import numpy as np
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import MediaError, TransientError
@@ -205,8 +206,17 @@ def load_audio(path: Path) -> np.ndarray:
     with wave.open(str(path), "rb") as fh:
         if fh.getframerate() != SAMPLE_RATE or fh.getnchannels() != 1 or fh.getsampwidth() != 2:
             raise MediaError(_("The extracted audio has an unexpected format."))
-        raw = fh.readframes(fh.getnframes())
-    return np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768.0
+        total = fh.getnframes()
+        # Filled chunk by chunk: peak memory is the float array (what the model needs), not twice that.
+        audio = np.empty(total, dtype=np.float32)
+        position = 0
+        while position < total:
+            chunk = np.frombuffer(fh.readframes(CHUNK), dtype=np.int16)
+            if not len(chunk):
+                break
+            np.multiply(chunk, 1 / 32768.0, out=audio[position : position + len(chunk)], casting="unsafe")
+            position += len(chunk)
+    return audio[:position]
 
 
 def make_poster(src: Path, dest: Path, duration: float | None = None, max_size=(960, 540)) -> bool:
@@ -250,6 +260,11 @@ def check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise MediaError(_("Only http:// and https:// addresses can be imported."))
+    # Production can limit imports to the streaming platform's hosts ("live.example.org", ".example.org").
+    allowed = getattr(settings, "MEDIA_IMPORT_ALLOWED_HOSTS", None) or []
+    host = (parts.hostname or "").lower()
+    if allowed and not any(host == a.lower() or (a.startswith(".") and host.endswith(a.lower())) for a in allowed):
+        raise MediaError(_("Replays can only be imported from these hosts: %(hosts)s.") % {"hosts": ", ".join(allowed)})
 
 
 def _network_reason(exc: BaseException) -> str:

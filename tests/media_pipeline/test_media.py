@@ -94,3 +94,11 @@ def test_filename_and_url_checks():
     assert media.is_hls("http://h/live/index.m3u8?token=1")
     assert media.is_hls("http://h/play", "application/vnd.apple.mpegurl")
     assert not media.is_hls("http://h/a.mp4", "video/mp4")
+
+
+def test_import_host_allow_list(settings):
+    settings.MEDIA_IMPORT_ALLOWED_HOSTS = ["live.example.org", ".cdn.example.org"]
+    media.check_url("https://live.example.org/replay.m3u8")
+    media.check_url("https://a.cdn.example.org/x.mp4")
+    with pytest.raises(MediaError, match="only be imported from these hosts"):
+        media.check_url("http://169.254.169.254/latest/meta-data")
