@@ -6,7 +6,8 @@ Builds, in a throw-away SQLite database (the embedded default), an organization 
 40 general branches and 1,960 branches; members spread over the branches (85 % party members,
 5 % activists without an hour requirement, 5 % branch secretaries, 5 % committee members); the
 year's default training plan (32 h / 56 h); the ledger entries of the year (course, lesson, quiz,
-live, offline; 0.1 % of them reversed); one assignment per member (10 % overdue). Then it times:
+live, offline; in date order with random members, as real crediting lays them out; 0.1 % of them
+reversed); one assignment per member (10 % overdue). Then it times:
 
 - the compliance report for the whole organization and for one branch (rows fully produced);
 - the XLSX export (openpyxl write-only) and the streamed CSV export of the hours summary of the
@@ -137,13 +138,14 @@ def build(n_members: int, n_entries: int, rng: random.Random, year: int) -> dict
     now = timezone.now().strftime("%Y-%m-%d %H:%M:%S")
     sql = ("INSERT INTO records_studyhourentry (member_id, date, year, hours, source, reference, title, reason, "
            "created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, '', %s)")
-    per_member = max(1, n_entries // n_members)
     batch, written = [], 0
+    first_day = datetime.date(year, 1, 1)
     with transaction.atomic(), connection.cursor() as cursor:
+        # In date order with random members, as a year of real crediting lays the rows out.
         for i in range(n_entries):
-            member_id = member_ids[(i // per_member) % n_members]
+            member_id = member_ids[rng.randrange(n_members)]
             source, _w, hours = rng.choices(SOURCES, weights)[0]
-            day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(days))
+            day = first_day + datetime.timedelta(days=i * days // n_entries)
             batch.append((member_id, day.isoformat(), year, rng.choice(hours), source, f"bench:{i}",
                           rng.choice(TITLES), now))
             if len(batch) >= 50_000:

@@ -93,15 +93,20 @@ class ReportRun:
     today: datetime.date = field(default_factory=timezone.localdate)
     user: object = None
 
-    _figures: list | None = None
+    _figures: list | None = field(default=None, repr=False)
+    _figure_flags: tuple = field(default=(False, False), repr=False)
 
     def rows(self) -> Iterator[list]:
         return self.report.rows(self)
 
-    def member_figures(self):
+    def member_figures(self, *, sources: bool = False, counts: bool = False):
         """Per-member figures, computed once per run (rows and chart share them)."""
-        if self._figures is None:
-            self._figures = member_figures(self.scope, self.period, self.today)
+        have_sources, have_counts = self._figure_flags
+        if self._figures is None or (sources and not have_sources) or (counts and not have_counts):
+            flags = (sources or have_sources, counts or have_counts)
+            self._figures = member_figures(self.scope, self.period, self.today, with_sources=flags[0],
+                                           with_counts=flags[1])
+            self._figure_flags = flags
         return self._figures
 
     def count(self) -> int:
@@ -229,7 +234,7 @@ class HoursSummary(Report):
 
     def rows(self, run):
         units = UnitIndex(None if run.scope.everything else run.scope.units)
-        for fig in run.member_figures():
+        for fig in run.member_figures(sources=True):
             yield [fig.employee_no, fig.name, units.full_name(fig.unit_id),
                    units.full_name(units.branch_of(fig.unit_id)), fig.roles, fig.required, fig.earned,
                    *[fig.by_source.get(s.value, ZERO) for s in EARNING_SOURCES], fig.compliant]
@@ -282,12 +287,12 @@ class BranchFigure:
         return (self.hours / self.members).quantize(Decimal("0.01")) if self.members else ZERO
 
 
-def branch_figures(run: ReportRun, units: UnitIndex) -> list[BranchFigure]:
+def branch_figures(run: ReportRun, units: UnitIndex, counts: bool = True) -> list[BranchFigure]:
     branches: dict[int, BranchFigure] = {}
     roots = None if run.scope.everything else run.scope.units
     for pk in units.branches_under(roots if roots is not None else list(_all_roots())):
         branches[pk] = BranchFigure(pk)
-    for fig in run.member_figures():
+    for fig in run.member_figures(counts=counts):
         branch_id = units.branch_of(fig.unit_id)
         row = branches.get(branch_id)
         if row is None:
@@ -313,7 +318,7 @@ def branch_chart(run: ReportRun) -> list[dict]:
     units = UnitIndex(None if run.scope.everything else run.scope.units)
     return [{"branch": units.full_name(b.unit_id), "short": units.name(b.unit_id), "members": b.members,
              "average_hours": b.average, "compliance_rate": rate(b.compliant, b.with_requirement)}
-            for b in branch_figures(run, units) if b.members]
+            for b in branch_figures(run, units, counts=False) if b.members]
 
 
 class BranchLedger(Report):

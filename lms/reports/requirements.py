@@ -18,6 +18,7 @@ set-based equivalent of ``settings.LMS_HOUR_REQUIREMENT_PROVIDER``:
 ``facts`` maps member id → (org unit path, {role code: gained on}).
 """
 
+import datetime
 import logging
 from collections import defaultdict
 from decimal import Decimal
@@ -75,32 +76,72 @@ def default_requirements_bulk(member_ids, year: int, facts=None) -> dict[int, De
     return result
 
 
+_compiled: dict[tuple[int, int], list] = {}
+
+
+def _training_plan_rules(year: int):
+    """(plan, rules with annual hours) of the year's training plan; (None, None) before the first plan."""
+    from lms.training.plans import get_plan
+    from lms.training.rules import compile_rules
+
+    plan = get_plan(year, create=year >= timezone.localdate().year)
+    if plan is None:
+        return None, None
+    key = (plan.pk, plan.version)
+    rules = _compiled.get(key)
+    if rules is None:
+        rules = [r for r in compile_rules(plan, with_courses=False) if r.annual_hours is not None]
+        if len(_compiled) > 32:
+            _compiled.clear()
+        _compiled[key] = rules
+    return plan, rules
+
+
+def needs_role_dates(period) -> bool:
+    """Whether requirements depend on when roles were gained (so facts must carry the dates)."""
+    if provider_path() != TRAINING_PROVIDER:
+        return False
+    for year in period.years():
+        plan, rules = _training_plan_rules(year)
+        if rules and any(r.new_role_holders_only for r in rules):
+            return True
+    return False
+
+
+def _as_date(value):
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
 def training_requirements_bulk(member_ids, year: int, facts=None) -> dict[int, Decimal | None]:
     """What lms.training.requirements.plan_requirement answers, for many members in a few queries."""
-    from lms.training.plans import get_plan
-    from lms.training.rules import MemberFacts, compile_rules, highest_hours
+    from lms.training.rules import MemberFacts, highest_hours
 
-    today = timezone.localdate()
-    plan = get_plan(year, create=year >= today.year)
+    plan, rules = _training_plan_rules(year)
     if plan is None:  # years before the first plan: the programme defaults
         return default_requirements_bulk(member_ids, year, facts)
-    if not plan.is_active:
-        return {}
-    rules = [r for r in compile_rules(plan, with_courses=False) if r.annual_hours is not None]
-    if not rules:
+    if not plan.is_active or not rules:
         return {}
     facts = facts if facts is not None else load_facts(member_ids)
     unit_paths = [r.unit_path for r in rules if r.unit_path is not None]
     with_dates = any(r.new_role_holders_only for r in rules)
-    memo: dict[tuple, Decimal | None] = {}
+    today = timezone.localdate()
+    memo: dict = {}
     result: dict[int, Decimal | None] = {}
     for member_id, (path, roles) in facts.items():
-        key = (tuple(path.startswith(p) for p in unit_paths),
-               frozenset(roles.items()) if with_dates else frozenset(roles))
-        if key not in memo:
-            memo[key] = highest_hours(rules, MemberFacts(member_id, True, path, today, dict(roles)), plan)
-        if memo[key] is not None:
-            result[member_id] = memo[key]
+        if with_dates:
+            key = (tuple(path.startswith(p) for p in unit_paths), frozenset(roles.items()))
+        elif unit_paths:
+            key = (tuple(path.startswith(p) for p in unit_paths), frozenset(roles))
+        else:
+            key = frozenset(roles)
+        hours = memo.get(key, memo)
+        if hours is memo:
+            dated = {code: _as_date(gained) for code, gained in roles.items()}
+            hours = memo[key] = highest_hours(rules, MemberFacts(member_id, True, path, today, dated), plan)
+        if hours is not None:
+            result[member_id] = hours
     return result
 
 
@@ -144,15 +185,21 @@ def requirements_bulk(member_ids, year: int, facts=None) -> dict[int, Decimal | 
 
 def period_requirements(member_ids, period, facts=None) -> dict[int, Decimal | None]:
     """Requirement owed over ``period``: each year's requirement times the period's share of that year."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    seen: set[int] = set()
-    for year in period.years():
-        share = period.fraction(year)
-        if share == 0:
-            continue
+    years = [(y, period.fraction(y)) for y in period.years()]
+    years = [(y, share) for y, share in years if share]
+    cent = Decimal("0.01")
+    if len(years) == 1:  # one year: many members share few distinct values
+        (year, share), = years
+        scaled: dict = {}
+        result = {}
         for member_id, hours in requirements_bulk(member_ids, year, facts).items():
-            if hours is None:
-                continue
-            seen.add(member_id)
+            value = scaled.get(hours)
+            if value is None:
+                value = scaled[hours] = (Decimal(hours) * share).quantize(cent)
+            result[member_id] = value
+        return result
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for year, share in years:
+        for member_id, hours in requirements_bulk(member_ids, year, facts).items():
             totals[member_id] += Decimal(hours) * share
-    return {mid: totals[mid].quantize(Decimal("0.01")) for mid in seen}
+    return {mid: total.quantize(cent) for mid, total in totals.items()}

@@ -8,16 +8,20 @@ from django.db.models import Q
 from lms.quizzes.models import QuizAttempt
 from lms.training.models import Assignment
 
+from .sql import raw_rows
+
 Status = Assignment.Status
 
 
 def overdue_by_member(member_ids, before: datetime.date) -> dict[int, list[str]]:
     """{member_id: [course titles]} of active assignments due before ``before`` (today, or the day after a
-    past period), i.e. overdue now."""
+    past period), i.e. overdue now. ``member_ids=None``: every member."""
     result: dict[int, list[str]] = defaultdict(list)
-    rows = (Assignment.objects.filter(member_id__in=member_ids, status=Status.ACTIVE, due_on__lt=before)
-            .order_by("member_id", "due_on").values_list("member_id", "course__title"))
-    for member_id, title in rows.iterator(chunk_size=5000):
+    rows = Assignment.objects.filter(status=Status.ACTIVE, due_on__lt=before)
+    if member_ids is not None:
+        rows = rows.filter(member_id__in=member_ids)
+    rows = rows.order_by("member_id", "due_on").values_list("member_id", "course__title")
+    for member_id, title in raw_rows(rows):
         result[member_id].append(title)
     return result
 
@@ -25,9 +29,11 @@ def overdue_by_member(member_ids, before: datetime.date) -> dict[int, list[str]]
 def assignment_counts_by_member(member_ids, period) -> dict[int, tuple[int, int]]:
     """{member_id: (assigned, completed)} for assignments due in ``period`` (withdrawn ones excluded)."""
     result: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    rows = (Assignment.objects.filter(member_id__in=member_ids, due_on__range=(period.start, period.end))
-            .exclude(status=Status.WITHDRAWN).order_by().values_list("member_id", "status"))
-    for member_id, status in rows.iterator(chunk_size=5000):
+    rows = Assignment.objects.filter(due_on__range=(period.start, period.end)).exclude(status=Status.WITHDRAWN)
+    if member_ids is not None:
+        rows = rows.filter(member_id__in=member_ids)
+    rows = rows.order_by().values_list("member_id", "status")
+    for member_id, status in raw_rows(rows):
         counts = result[member_id]
         counts[0] += 1
         if status == Status.COMPLETED:
