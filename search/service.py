@@ -30,7 +30,7 @@ PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
 MOMENTS_PER_TALK = 5
 SEGMENT_CANDIDATES = 20_000  # pinyin/fuzzy segment hits considered to find talks
-PARTIAL_CANDIDATES = 300  # partial-pinyin candidates verified in Python (lowest tier: best effort)
+PARTIAL_CANDIDATES = 120  # partial-pinyin candidates verified in Python (lowest tier: best effort)
 MOMENT_CANDIDATES = 20  # per talk, pinyin and partial tiers
 EXACT_MOMENT_CANDIDATES = 12  # per talk, exact tier (earliest first)
 MAX_PAGE_HITS = 500  # courses/lessons taken from Wagtail's search
@@ -324,17 +324,21 @@ def _visible_talk_rows(user, ids) -> dict[int, tuple]:
     ids = list(ids)
     if not ids:
         return {}
+    from django.db.models import CharField
+    from django.db.models.functions import Cast, Coalesce, Substr
+
     qs = visible_talks(user).order_by()
     if len(ids) <= 500:
         qs = qs.filter(pk__in=ids)
-    columns = ("pk", "speaker", "recorded_on", "created_at", "category__slug", "category__name")
-    sql, params = qs.values_list(*columns).query.sql_with_params()
+    # The year as text: typed date columns would be parsed in Python for every row.
+    qs = qs.annotate(_year=Substr(Coalesce(Cast("recorded_on", CharField()), Cast("created_at", CharField())), 1, 4))
+    sql, params = qs.values_list("pk", "speaker", "_year", "category__slug", "category__name").query.sql_with_params()
     wanted = set(ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {
-            pk: (speaker or "", _year(recorded) or _year(created), slug, name)
-            for pk, speaker, recorded, created, slug, name in cursor.fetchall() if pk in wanted
+            pk: (speaker or "", _year(year), slug, name)
+            for pk, speaker, year, slug, name in cursor.fetchall() if pk in wanted
         }
 
 
