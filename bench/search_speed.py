@@ -242,12 +242,18 @@ def main():
         print(f"  {'all':10s} p50 {p(all_ms, 50):7.2f} ms   p95 {p(all_ms, 95):7.2f} ms   "
               f"mean {statistics.mean(all_ms):.2f} ms   queries with results {found}/{len(qs)}")
         load = round(max(load_before, os.getloadavg()[0]), 2)
+        c0 = time.process_time()
+        for _ in range(200):
+            sum(range(10_000))
+        calibration = round((time.process_time() - c0) / 200 * 1000, 3)  # ~0.1 ms on an idle modern core
+        print(f"  CPU calibration: sum(range(10000)) = {calibration} ms (about 0.1 ms on an idle modern core)")
         print(f"  CPU time of the search process: p50 {p(cpu_ms, 50):.2f} ms, p95 {p(cpu_ms, 95):.2f} ms "
               f"(machine load average {load} on {os.cpu_count()} CPUs: wall time includes waiting for a CPU)")
         print(json.dumps({
             "bench": "search_speed", "segments": existing, "queries": len(qs),
             "p50_ms": p(all_ms, 50), "p95_ms": p(all_ms, 95),
             "cpu_p50_ms": p(cpu_ms, 50), "cpu_p95_ms": p(cpu_ms, 95), "load_avg": load, "cpus": os.cpu_count(),
+            "cpu_calibration_ms": calibration,
             "p95_ms_by_kind": {k: p(v, 95) for k, v in timings.items()},
             "build_s": build_s and round(build_s, 1), "build_cpu_s": build_cpu_s and round(build_cpu_s, 1),
             "build_workers": args.workers,
