@@ -31,7 +31,7 @@ MAX_PAGE_SIZE = 50
 MOMENTS_PER_TALK = 5
 SEGMENT_CANDIDATES = 8_000  # pinyin/fuzzy segment hits considered to find talks (rowid order)
 PARTIAL_CANDIDATES = 120  # partial-pinyin candidates verified in Python (lowest tier: best effort)
-MOMENT_CANDIDATES = 20  # per talk, pinyin and partial tiers
+MOMENT_CANDIDATES = 10  # per talk, pinyin and partial tiers
 EXACT_MOMENT_CANDIDATES = 12  # per talk, exact tier (earliest first)
 MAX_PAGE_HITS = 500  # courses/lessons taken from Wagtail's search
 
@@ -342,13 +342,18 @@ def _visible_talk_rows(user, ids) -> dict[int, tuple]:
         }
 
 
-def _talk_url(talk_id: int) -> str:
+@lru_cache(maxsize=1)
+def _talk_url_pattern() -> str:
     from django.urls import NoReverseMatch, reverse
 
     try:
-        return reverse("content_library:talk-detail", args=[talk_id])
+        return reverse("content_library:talk-detail", args=[987654321]).replace("987654321", "{}")
     except NoReverseMatch:
-        return f"/talks/{talk_id}/"
+        return "/talks/{}/"
+
+
+def _talk_url(talk_id: int) -> str:
+    return _talk_url_pattern().format(int(talk_id))
 
 
 def search_talk_hits(user, aq: AnalyzedQuery) -> list[Hit]:
@@ -417,9 +422,11 @@ def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
     query = page_query_string(aq)
     if not query:
         return []
+    # Relevance ordering costs Wagtail's database backend a scoring subquery; the few catalog pages
+    # are ordered here instead (title match, summary match, recency).
     found = list(
         Page.objects.live().type(CoursePage, LessonPage)
-        .search(query, operator="and", order_by_relevance=True)[:MAX_PAGE_HITS]
+        .search(query, operator="and", order_by_relevance=False)[:MAX_PAGE_HITS]
     )
     if not found:
         return []
@@ -443,7 +450,7 @@ def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
         published = page.first_published_at
         hits.append(Hit(
             type=kind, id=page.pk, title=page.title, url="", tier=EXACT,
-            score=float(MAX_PAGE_HITS - rank[page.pk]), title_match=title_match, title_highlight=title_hl,
+            score=1.0 + (0.5 if sm is not None else 0.0), title_match=title_match, title_highlight=title_hl,
             categories=cats.get(course["pk"], []), year=published.year if published else None,
             catalog_tier=course["tier"],
             summary=highlight(summary_text, sm.spans if sm else [], max_chars=160) if summary_text else "",
