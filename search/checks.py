@@ -1,4 +1,5 @@
-"""`manage.py check` warns when the segment index was built by another analyzer version."""
+"""A database check (run by `migrate` and `check --database default`): warns when the segment index was
+built by another analyzer version."""
 
 from django.core.checks import Tags, Warning, register
 from django.db import DatabaseError
