@@ -152,6 +152,7 @@ class Hit:
     title_highlight: str = ""
     moments: list[Moment] = field(default_factory=list)
     page: object | None = None  # the Wagtail page of a course or lesson hit
+    candidate_keys: list[int] = field(default_factory=list)  # segments that found a talk by pronunciation
 
     @property
     def match(self) -> str:
@@ -227,29 +228,39 @@ def _title_matches(title: str, aq: AnalyzedQuery) -> tuple[bool, str]:
     return m.matched_terms == len(aq.terms), highlight(title, m.spans, max_chars=200)
 
 
-def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend) -> dict[int, tuple[int, float]]:
-    """talk id → (tier, score) over the whole index (permissions are applied by the caller)."""
+def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend,
+                     keys_by_talk: dict[int, list[int]] | None = None) -> dict[int, tuple[int, float]]:
+    """talk id → (tier, score) over the whole index (permissions are applied by the caller).
+
+    ``keys_by_talk`` receives, for talks found by pronunciation, the segments that found them: they are
+    those talks' moment candidates, so showing them needs no further text query."""
     found: dict[int, tuple[int, float]] = {}
+    keys_by_talk = {} if keys_by_talk is None else keys_by_talk
     for talk_id, score in backend.match_talks(plan.exact).items():
         found[talk_id] = (EXACT, 100.0 + score)
     if not plan.pinyin:
         return found
     tiers = [(PINYIN, plan.only_pinyin), (FUZZY, plan.only_fuzzy)]
     for tier, expr in tiers:
-        counts = Counter(talk_of(key) for key in backend.match_segments(expr, limit=SEGMENT_CANDIDATES))
-        for talk_id, n in counts.items():
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for key in backend.match_segments(expr, limit=SEGMENT_CANDIDATES):
+            grouped[talk_of(key)].append(key)
+        for talk_id, keys in grouped.items():
             if talk_id not in found:
-                found[talk_id] = (tier, float(n))
+                found[talk_id] = (tier, float(len(keys)))
+            if found[talk_id][0] != EXACT:
+                keys_by_talk.setdefault(talk_id, []).extend(keys[:MOMENT_CANDIDATES])
     if plan.partial:
         keys = backend.match_segments(plan.only_partial, limit=PARTIAL_CANDIDATES)
         # Verify only candidates of talks that are not found yet: those are what the partial tier adds.
         keys = [k for k in keys if talk_of(k) not in found]
         if keys:
-            counts = Counter()
+            counts: Counter = Counter()
             for key, _start, _end, text in segment_rows(keys):
                 m = match_text(text, aq.terms)
                 if m is not None and m.matched_terms == len(aq.terms):
                     counts[talk_of(key)] += 1
+                    keys_by_talk.setdefault(talk_of(key), []).append(key)
             for talk_id, n in counts.items():
                 found[talk_id] = (FUZZY, n * 0.5)
     return found
@@ -359,7 +370,8 @@ def _talk_url(talk_id: int) -> str:
 def search_talk_hits(user, aq: AnalyzedQuery) -> list[Hit]:
     backend = get_backend()
     plan = QueryPlan.build(aq)
-    candidates = _talk_candidates(aq, plan, backend)
+    keys_by_talk: dict[int, list[int]] = {}
+    candidates = _talk_candidates(aq, plan, backend, keys_by_talk)
     rows = _visible_talk_rows(user, candidates)
     in_title = backend.match_talk_titles(plan.exact) if rows else set()
     hits = []
@@ -368,6 +380,7 @@ def search_talk_hits(user, aq: AnalyzedQuery) -> list[Hit]:
         hits.append(Hit(
             type="talk", id=talk_id, title="", url="", tier=tier, score=score, title_match=talk_id in in_title,
             categories=[(slug, name)] if slug else [], speaker=speaker, year=year,
+            candidate_keys=keys_by_talk.get(talk_id, []),
         ))
     return hits
 
@@ -392,7 +405,8 @@ def attach_moments(hits: list[Hit], aq: AnalyzedQuery) -> None:
             hit.url = hit.url or _talk_url(hit.id)
             hit.title_highlight = hit.title_highlight or _title_matches(hit.title, aq)[1]
             if not hit.moments:
-                wanted[hit.id] = _moment_keys(aq, plan, backend, hit.id, hit.tier)
+                wanted[hit.id] = hit.candidate_keys[:2 * MOMENT_CANDIDATES] or _moment_keys(
+                    aq, plan, backend, hit.id, hit.tier)
     rows_by_talk: dict[int, list] = defaultdict(list)
     for row in segment_rows(k for keys in wanted.values() for k in keys):  # one query for all talks
         rows_by_talk[talk_of(row[0])].append(row)
