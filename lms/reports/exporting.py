@@ -36,23 +36,14 @@ def headers(run: ReportRun, language: str) -> list[str]:
 
 
 def display_rows(run: ReportRun, language: str) -> Iterator[list]:
-    """Rows with each value shown as the column displays it, in ``language``."""
+    """Rows with each value shown as the column displays it, in ``language`` (lists joined)."""
     columns = run.columns
+    displays = [(i, c.display) for i, c in enumerate(columns) if c.display is not None]
     with translation.override(language):
         for row in run.rows():
-            yield [col.show(value) for col, value in zip(columns, row, strict=True)]
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return value
+            for i, show in displays:
+                row[i] = show(row[i])
+            yield row
 
 
 class _Echo:
@@ -65,8 +56,9 @@ def csv_chunks(run: ReportRun, language: str, batch: int = 500) -> Iterator[str]
     writer = csv.writer(_Echo())
     yield CSV_BOM + writer.writerow(headers(run, language))
     buffer = []
+    # csv writes None as "", dates as ISO text and the naive local datetimes as "YYYY-MM-DD HH:MM:SS".
     for row in display_rows(run, language):
-        buffer.append(writer.writerow([_csv_value(v) for v in row]))
+        buffer.append(writer.writerow(row))
         if len(buffer) >= batch:
             yield "".join(buffer)
             buffer = []
@@ -116,22 +108,12 @@ def write_xlsx(run: ReportRun, language: str, fileobj) -> int:
 
     sheet_no, in_sheet, total = 1, 0, 0
     ws = new_sheet(sheet_no)
-    date_fmt = [("yyyy-mm-dd" if k == "date" else "yyyy-mm-dd hh:mm:ss" if k == "datetime" else None)
-                for k in kinds]
+    # Plain values: openpyxl gives dates and datetimes their number format itself.
     for row in display_rows(run, language):
         if in_sheet >= XLSX_MAX_ROWS:
             sheet_no += 1
             ws, in_sheet = new_sheet(sheet_no), 0
-        values = []
-        for i, value in enumerate(row):
-            value = _xlsx_value(value)
-            if date_fmt[i] and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = date_fmt[i]
-                values.append(cell)
-            else:
-                values.append(value)
-        ws.append(values)
+        ws.append([_xlsx_value(v) for v in row])
         in_sheet += 1
         total += 1
     if total == 0:

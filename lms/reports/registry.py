@@ -19,8 +19,9 @@ from lms.org.models import Role
 from lms.records.models import StudyHourEntry
 
 from . import access
-from .figures import EARNING_SOURCES, ZERO, member_figures, rate
+from .figures import EARNING_SOURCES, ZERO, hours_value, member_figures, rate
 from .periods import Period
+from .sql import as_date, as_local_datetime, raw_rows
 from .units import UnitIndex
 
 Source = StudyHourEntry.Source
@@ -206,12 +207,13 @@ class TrainingRecords(Report):
         if offset or limit is not None:
             qs = qs[offset:offset + limit if limit is not None else None]
         tz = timezone.get_current_timezone()
+        full_name, branch_of = units.full_name, units.branch_of
+        # Millions of rows: read the cursor directly and convert the few typed columns here.
         for (pk, day, emp, name, unit_id, source, title, ref, hours, reverses, reason,
-             created) in qs.iterator(chunk_size=5000):
-            yield [pk, day, emp, name, units.full_name(unit_id),
-                   units.full_name(units.branch_of(unit_id)) if unit_id in units else "", source, title, ref,
-                   hours, reverses, reason,
-                   timezone.localtime(created, tz).replace(tzinfo=None, microsecond=0) if created else None]
+             created) in raw_rows(qs, chunk=5000):
+            yield [pk, as_date(day), emp, name, full_name(unit_id),
+                   full_name(branch_of(unit_id)) if unit_id in units else "", source, title, ref,
+                   hours_value(hours), reverses, reason, as_local_datetime(created, tz)]
 
     def page(self, run, offset, limit):
         return self.rows(run, offset, limit)

@@ -15,7 +15,8 @@ set-based equivalent of ``settings.LMS_HOUR_REQUIREMENT_PROVIDER``:
    ``f(member_ids, year) -> {member_id: Decimal | None}``;
 3. otherwise the provider is asked per member (correct, slow; logged).
 
-``facts`` maps member id → (org unit path, {role code: gained on}).
+``facts`` maps member id → (org unit path, roles): roles are either the role codes or, when a rule
+depends on when roles were gained (see ``needs_role_dates``), {role code: gained on}.
 """
 
 import datetime
@@ -53,6 +54,11 @@ def _bulk_function(path: str):
 
 def load_facts(member_ids) -> dict[int, tuple[str, dict]]:
     """{member_id: (org unit path, {role code: gained on})} for a values('pk') queryset or a list of ids."""
+    if isinstance(member_ids, list | tuple | set) and len(member_ids) > CHUNK:
+        facts: dict[int, tuple[str, dict]] = {}
+        for chunk in _chunks(member_ids):
+            facts.update(load_facts(chunk))
+        return facts
     facts: dict[int, tuple[str, dict]] = {}
     for pk, path in Member.objects.filter(pk__in=member_ids).values_list("pk", "org_unit__path").iterator(
             chunk_size=10_000):
@@ -131,14 +137,15 @@ def training_requirements_bulk(member_ids, year: int, facts=None) -> dict[int, D
     result: dict[int, Decimal | None] = {}
     for member_id, (path, roles) in facts.items():
         if with_dates:
-            key = (tuple(path.startswith(p) for p in unit_paths), frozenset(roles.items()))
+            held = roles if isinstance(roles, dict) else dict.fromkeys(roles)
+            key = (tuple(path.startswith(p) for p in unit_paths), frozenset(held.items()))
         elif unit_paths:
             key = (tuple(path.startswith(p) for p in unit_paths), frozenset(roles))
         else:
             key = frozenset(roles)
         hours = memo.get(key, memo)
         if hours is memo:
-            dated = {code: _as_date(gained) for code, gained in roles.items()}
+            dated = {code: _as_date(roles[code]) if isinstance(roles, dict) else None for code in roles}
             hours = memo[key] = highest_hours(rules, MemberFacts(member_id, True, path, today, dated), plan)
         if hours is not None:
             result[member_id] = hours

@@ -1,5 +1,7 @@
 """Reading large querysets fast."""
 
+import datetime
+
 from django.db import connections
 
 
@@ -11,3 +13,21 @@ def raw_rows(qs, chunk: int = 20_000):
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             yield from rows
+
+
+def as_date(value) -> datetime.date | None:
+    """A date column read by raw_rows (ISO text on SQLite, a date elsewhere)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value[:10])
+
+
+def as_local_datetime(value, tz) -> datetime.datetime | None:
+    """A datetime column read by raw_rows (UTC text on SQLite) as naive local time, to the second."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(tz).replace(tzinfo=None, microsecond=0)
