@@ -51,8 +51,20 @@ def bootstrap(using="default", **kwargs) -> None:
         create_contenttypes(app_config, verbosity=0, using=using)
         create_permissions(app_config, verbosity=0, using=using)
     with transaction.atomic(using=using):
+        ensure_roles()
         home = ensure_catalog_home()
         ensure_groups(home)
+
+
+def ensure_roles() -> None:
+    """The seeded roles (also after a flush, which empties what migrations inserted)."""
+    from lms.org.models import Role
+    from lms.org.roles import SEEDED_ROLES
+
+    existing = set(Role.objects.values_list("code", flat=True))
+    Role.objects.bulk_create([
+        Role(code=code, name=name, name_en=name_en) for code, name, name_en in SEEDED_ROLES if code not in existing
+    ])
 
 
 def ensure_catalog_home():

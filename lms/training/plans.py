@@ -50,9 +50,14 @@ def record_version(plan: TrainingPlan) -> bool:
         return False
     TrainingPlan.objects.filter(pk=plan.pk).update(version=version)
     plan.version = version
+    from lms.org.models import Member
+
     from .scheduling import schedule_plan
 
-    schedule_plan(plan.pk)
+    # Nothing to evaluate without members (a fresh install, or a flushed test
+    # database); this also keeps migrate from enqueueing work for no one.
+    if Member.objects.filter(is_active=True).exists():
+        schedule_plan(plan.pk)
     return True
 
 
