@@ -6,6 +6,7 @@ another TTF/OTF, and common system CJK fonts are tried last.
 """
 
 import io
+import logging
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, WrapMode, XPos, YPos
 
 from .archive import Archive
+
+# fontTools logs every subsetting step at INFO; one PDF would fill the server log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT = "cjk"
 SYSTEM_FONTS = (
