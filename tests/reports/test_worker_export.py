@@ -1,0 +1,85 @@
+"""A large export requested through the API is written by a real Celery worker process (default queue)."""
+
+import io
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.db import connection
+from kombu import Connection
+
+from config.celery import app as celery_app
+from lms.reports import tasks
+from lms.reports.models import ExportJob
+from tests.reports.conftest import YEAR, api_for, web_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+WAIT = 120
+
+
+def _transport(broker: Path) -> dict:
+    return {"data_folder_in": str(broker / "queue"), "data_folder_out": str(broker / "queue"),
+            "control_folder": str(broker / "control"), "store_processed": False}
+
+
+def test_background_export_by_a_real_worker(world, settings, tmp_path, monkeypatch):
+    settings.LMS_REPORT_SYNC_MAX_ROWS = {"xlsx": 1}
+    broker = tmp_path / "broker"
+    for sub in ("queue", "control"):
+        (broker / sub).mkdir(parents=True)
+
+    def send(job_id):
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = False
+        try:
+            with Connection("filesystem://", transport_options=_transport(broker)) as conn:
+                tasks.run_export.apply_async(args=[job_id], connection=conn)
+        finally:
+            celery_app.conf.task_always_eager = eager
+
+    monkeypatch.setattr(tasks.run_export, "delay", send)
+    response = api_for(world["hr"]).get(f"/api/v1/reports/hours_summary/?year={YEAR}&format=xlsx")
+    assert response.status_code == 202
+    job = ExportJob.objects.get(token=response.json()["job"])
+    assert job.status == "pending"
+
+    log = tmp_path / "worker.log"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test_worker",
+           "LMS_TEST_DB": str(connection.settings_dict["NAME"]), "LMS_TEST_MEDIA": str(settings.MEDIA_ROOT),
+           "LMS_TEST_BROKER_DIR": str(broker)}
+    cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", "default",
+           "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO",
+           "-n", f"reports-{uuid.uuid4().hex[:8]}@localhost"]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.status in ("done", "failed"):
+                break
+            if proc.poll() is not None:
+                pytest.fail(f"worker exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.2)
+        assert job.status == "done", (job.status, job.error, log.read_text(errors="replace")[-3000:])
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    assert job.row_count == 8 and job.started_at and job.finished_at
+    download = web_for(world["hr"]).get(f"/reports/exports/{job.token}/download/")
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+                .worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == "工号" and len(rows) == 9
+    m1 = next(r for r in rows if r[0] == "M001")
+    assert (m1[5], m1[6]) == (32, 25.5)
