@@ -118,7 +118,7 @@ def test_branch_archives_as_zip_and_single_pdf(world):
         len(re.findall(rb"/Type\s*/Page[^s]", response.content)) >= 3
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_big_branch_export_goes_to_background(world, settings):
     settings.LMS_ARCHIVE_SYNC_MAX_MEMBERS = 2
     client = web_for(world["hr"])

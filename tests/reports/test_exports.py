@@ -114,7 +114,7 @@ def test_audit_log_visible_to_hr(world):
     assert data["results"][0]["username"] == "M-S1" and data["results"][0]["report"] == "compliance"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_large_export_runs_in_background_and_mails_a_link(world, settings):
     settings.LMS_REPORT_SYNC_MAX_ROWS = {"xlsx": 5, "csv": 5}
     hr = world["hr"]
@@ -137,7 +137,7 @@ def test_large_export_runs_in_background_and_mails_a_link(world, settings):
     assert actions == [("export_queued", "api"), ("export", "task"), ("download", "web")]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_large_web_export_redirects_to_my_exports(world, settings):
     settings.LMS_REPORT_SYNC_MAX_ROWS = {"csv": 1}
     client = web_for(world["hr"])

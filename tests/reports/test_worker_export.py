@@ -18,7 +18,7 @@ from lms.reports import tasks
 from lms.reports.models import ExportJob
 from tests.reports.conftest import YEAR, api_for, web_for
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WAIT = 120
 
