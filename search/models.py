@@ -62,3 +62,20 @@ class IndexedTalk(models.Model):
 
     def __str__(self):
         return f"{self.talk_id} {self.title}"
+
+
+class SnapshotStamp(models.Model):
+    """A token that changes whenever data that processes keep a copy of changes (``talks``: what search
+    needs to know about every talk, see search.talk_facts). A process compares it with the token of its
+    copy before using it: one primary-key read instead of reloading. Random tokens, not counters, so a
+    rolled-back change can never bring an old token back for different data."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("snapshot stamp")
+        verbose_name_plural = _("snapshot stamps")
+
+    def __str__(self):
+        return f"{self.name} {self.token}"

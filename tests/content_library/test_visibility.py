@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 
 from content_library.models import Talk
-from content_library.visibility import can_manage_talks, can_view_talk, visible_talks
+from content_library.visibility import can_manage_talks, can_view_talk, talk_scope, visible_talks
 from tests.factories import UserFactory
 
 from .conftest import make_ready_talk
@@ -44,3 +44,16 @@ def test_who_may_manage_talks(people):
     assert can_manage_talks(people["hr"].user)
     assert not can_manage_talks(people["branch1_member"].user)
     assert not can_manage_talks(AnonymousUser())
+
+
+def test_in_memory_check_agrees_with_the_query_for_every_user_and_talk(talks, people, org):
+    """Search checks visibility in memory (TalkScope.allows): it must decide exactly as visible_talks."""
+    make_ready_talk("自己上传的支部课", visibility=Talk.Visibility.SUBTREE, org_unit=org["branch1"],
+                    created_by=people["trainer"].user)
+    users = [p.user if hasattr(p, "user") else p for p in people.values()]
+    users += [AnonymousUser(), UserFactory(username="root", is_superuser=True)]
+    all_talks = list(Talk.objects.all())
+    for user in users:
+        scope = talk_scope(user)
+        in_memory = {t.title for t in all_talks if scope.allows(t.visibility, t.org_unit_id, t.created_by_id)}
+        assert in_memory == titles(user), user
