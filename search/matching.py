@@ -168,6 +168,14 @@ def match_text(text: str, terms: list[QueryTerm], allow_partial: bool = True) ->
     return TextMatch(tier=tier, score=score, spans=spans, matched_terms=len(found))
 
 
+def title_match(title: str, aq) -> tuple[bool, str]:
+    """(every term of the analysed query ``aq`` is in the title exactly, the title highlighted)."""
+    m = match_text(title, aq.terms, allow_partial=False)
+    if m is None or m.tier != EXACT:
+        return False, highlight(title, [])
+    return m.matched_terms == len(aq.terms), highlight(title, m.spans, max_chars=200)
+
+
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[list[int]] = []
     for s, e in sorted(spans):

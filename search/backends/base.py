@@ -6,7 +6,10 @@ answers boolean token expressions:
 * ``match_talks(expr)``: talks whose whole-talk document (title, speaker, transcript) matches, with a
   relevance score (higher is better);
 * ``match_segments(expr, talk_id=None, limit=...)``: segment keys (``talk_id << 20 | index``) in key
-  order, optionally within one talk.
+  order, optionally within one talk;
+* ``count_segments_by_talk(expr, limit=...)``: how many segments of each talk match, and
+  ``match_segments_of_talks(expr, talk_ids, per_talk=...)``: the first matches of a few talks at once
+  (generic versions over ``match_segments`` are provided).
 
 Ranking tiers, verification, highlighting, permissions and facets live in search.service and are
 the same whatever the engine.
@@ -136,6 +139,26 @@ class SegmentIndexBackend:
 
     def match_segments(self, expr, *, talk_id: int | None = None, limit: int = 1000) -> list[int]:
         raise NotImplementedError
+
+    def count_segments_by_talk(self, expr, *, limit: int = 20_000) -> dict[int, int]:
+        """talk id → number of its segments matching, over the first ``limit`` matching segments (key
+        order). Engines that can aggregate where the index lives override this."""
+        from search.models import talk_of
+
+        counts: dict[int, int] = {}
+        for key in self.match_segments(expr, limit=limit):
+            talk_id = talk_of(key)
+            counts[talk_id] = counts.get(talk_id, 0) + 1
+        return counts
+
+    def match_segments_of_talks(self, expr, talk_ids, *, per_talk: int = 10) -> dict[int, list[int]]:
+        """talk id → its first ``per_talk`` matching segment keys, for a few talks (a page of results)."""
+        out: dict[int, list[int]] = {}
+        for talk_id in dict.fromkeys(talk_ids):
+            keys = self.match_segments(expr, talk_id=talk_id, limit=per_talk)
+            if keys:
+                out[talk_id] = keys
+        return out
 
     def stats(self) -> dict:
         return {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
-from search.models import talk_key_range
+from search.models import SEGMENT_BITS, talk_key_range
 
 from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok
 
@@ -124,6 +124,34 @@ class PostgresSegmentBackend(SegmentIndexBackend):
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
+
+    def count_segments_by_talk(self, expr, *, limit: int = 20_000) -> dict[int, int]:
+        if expr is None:
+            return {}
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id >> {SEGMENT_BITS}, COUNT(*) FROM (SELECT id FROM search_segment_tsv "
+                "WHERE tokens @@ %s::tsquery ORDER BY id LIMIT %s) AS hits GROUP BY 1",
+                [compile_tsquery(expr), int(limit)],
+            )
+            return {int(talk): n for talk, n in cursor.fetchall()}
+
+    def match_segments_of_talks(self, expr, talk_ids, *, per_talk: int = 10) -> dict[int, list[int]]:
+        talk_ids = [int(t) for t in dict.fromkeys(talk_ids)]
+        if expr is None or not talk_ids:
+            return {}
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM (SELECT id, ROW_NUMBER() OVER ("
+                f"PARTITION BY id >> {SEGMENT_BITS} ORDER BY id) AS n FROM search_segment_tsv "
+                f"WHERE tokens @@ %s::tsquery AND (id >> {SEGMENT_BITS}) = ANY(%s)) AS hits "
+                "WHERE n <= %s ORDER BY id",
+                [compile_tsquery(expr), talk_ids, int(per_talk)],
+            )
+            out: dict[int, list[int]] = {}
+            for (key,) in cursor.fetchall():
+                out.setdefault(int(key) >> SEGMENT_BITS, []).append(int(key))
+            return out
 
     def stats(self) -> dict:
         with self.connection.cursor() as cursor:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from django.db import DatabaseError
 
-from search.models import talk_key_range
+from search.models import SEGMENT_BITS, talk_key_range
 
 from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok
 
@@ -132,6 +132,38 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
+
+    def count_segments_by_talk(self, expr, *, limit: int = 20_000) -> dict[int, int]:
+        if expr is None:
+            return {}
+        # Grouped inside SQLite: a common pronunciation matches thousands of segments, and moving each
+        # key into Python would cost more than finding them.
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid >> {SEGMENT_BITS}, COUNT(*) FROM (SELECT rowid FROM search_segment_fts "
+                "WHERE search_segment_fts MATCH %s LIMIT %s) GROUP BY 1",
+                [compile_fts5(expr), int(limit)],
+            )
+            return dict(cursor.fetchall())
+
+    def match_segments_of_talks(self, expr, talk_ids, *, per_talk: int = 10) -> dict[int, list[int]]:
+        talk_ids = [int(t) for t in dict.fromkeys(talk_ids)]
+        if expr is None or not talk_ids:
+            return {}
+        # One pass over the matches for all the talks: FTS5 seeks a rowid range poorly when the
+        # expression has NOT or OR parts, so per-talk range queries cost more than this.
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER ("
+                f"PARTITION BY rowid >> {SEGMENT_BITS} ORDER BY rowid) AS n FROM search_segment_fts "
+                f"WHERE search_segment_fts MATCH %s AND (rowid >> {SEGMENT_BITS}) IN "
+                f"({', '.join(['%s'] * len(talk_ids))})) WHERE n <= %s ORDER BY rowid",
+                [compile_fts5(expr), *talk_ids, int(per_talk)],
+            )
+            out: dict[int, list[int]] = {}
+            for (key,) in cursor.fetchall():
+                out.setdefault(key >> SEGMENT_BITS, []).append(key)
+            return out
 
     def stats(self) -> dict:
         sizes: dict = {}

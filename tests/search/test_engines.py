@@ -61,6 +61,16 @@ def check_contract(backend):
     assert backend.match_segments(And((Tok("near"), Tok("miss"), Tok("nearmiss")))) == [segment_key(8, 2)]
     assert backend.match_segments(Prefix("隐患")) == [segment_key(8, 0)]
     assert backend.match_segments(Tok("安全"), limit=1) == [segment_key(7, 2)]
+    # Per-talk aggregation and batched per-talk lookups (the pronunciation tiers use these).
+    assert backend.count_segments_by_talk(pinyin) == {7: 1, 8: 1}
+    assert backend.count_segments_by_talk(Or((Tok("三会一课"), Tok("支部书记"), Tok("安全")))) == {7: 3}
+    assert backend.count_segments_by_talk(AndNot(pinyin, Tok("支部书记"))) == {8: 1}
+    assert backend.match_segments_of_talks(pinyin, [8, 7, 8]) == {7: [segment_key(7, 1)], 8: [segment_key(8, 1)]}
+    anything_of_7 = Or((Tok("三会一课"), Tok("支部书记"), Tok("安全")))
+    first_two = {7: [segment_key(7, 0), segment_key(7, 1)]}
+    assert backend.match_segments_of_talks(anything_of_7, [7], per_talk=2) == first_two
+    assert backend.match_segments_of_talks(exact, [8]) == {}
+    assert backend.match_segments_of_talks(exact, []) == {}
     # Title boost: a word in a title ranks that talk first.
     ranks = backend.match_talks(Tok("安全"))
     assert set(ranks) == {7, 8} and ranks[8] > ranks[7]

@@ -94,3 +94,21 @@ def test_every_sample_query_finds_its_moment_first_on_whisper_transcripts(admin)
             assert m.start <= q["end"] + 1 and m.end >= q["start"] - 1, (q["q"], m.start, m.end)
             substring_found += any(q["q"] in line["text"] for line in asr_transcripts()[key])
     assert substring_found <= 6  # the baseline this is measured against (bench/search_quality.py)
+
+
+def test_single_character_query_shows_the_moments_that_contain_it(admin):
+    talk = make_talk_with_segments(
+        "专题课", [(0.0, 2.0, "今天天气很好"), (3.0, 5.0, "党员要带头"), (6.0, 8.0, "加强党性修养")])
+    make_talk_with_segments("无关", [(0.0, 2.0, "安全生产")])
+    result = service.search(admin, "党")
+    assert [h.id for h in result.hits] == [talk.pk]
+    assert [m.start for m in result.hits[0].moments] == [3.0, 6.0]
+    assert result.hits[0].moments[1].highlight == "加强<mark>党</mark>性修养"
+
+
+def test_a_talk_saying_the_words_often_shows_its_earliest_moments(admin):
+    lines = [(i * 10.0, i * 10.0 + 5.0, f"第{i + 1}遍强调签到制度") for i in range(12)]
+    make_talk_with_segments("签到制度", lines)
+    result = service.search(admin, "签到")
+    [hit] = result.hits
+    assert [m.start for m in hit.moments] == [0.0, 10.0, 20.0, 30.0, 40.0]
