@@ -26,19 +26,19 @@ def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
     except ImportError:  # catalog app not installed
         return []
     from wagtail.models import Page
+    from wagtail.search.backends import get_search_backend
 
     query = page_query_string(aq)
     if not query:
         return []
     # Relevance ordering costs Wagtail's database backend a scoring subquery; the few catalog pages
-    # are ordered here instead (title match, summary match, recency).
-    found = list(
-        Page.objects.live().type(CoursePage, LessonPage)
-        .search(query, operator="and", order_by_relevance=False)[:MAX_PAGE_HITS]
-    )
+    # are ordered here instead (title match, summary match, recency). Filters on the searched
+    # queryset cost the backend more Python than the query itself, so live course and lesson pages
+    # are picked out of the page ids below.
+    found = {page.pk for page in get_search_backend().search(
+        query, Page, operator="and", order_by_relevance=False)[:MAX_PAGE_HITS]}
     if not found:
         return []
-    rank = {page.pk: n for n, page in enumerate(found)}
     courses = {row["path"]: row for row in CoursePage.objects.live().values("pk", "path", "tier")}
     cats = defaultdict(list)
     for page_id, slug, name in CoursePage.categories.through.objects.filter(
@@ -46,7 +46,7 @@ def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
             "coursepage_id", "category__slug", "category__name"):
         cats[page_id].append((slug, name))
     hits = []
-    specific = list(CoursePage.objects.filter(pk__in=rank)) + list(LessonPage.objects.filter(pk__in=rank))
+    specific = [*CoursePage.objects.live().filter(pk__in=found), *LessonPage.objects.live().filter(pk__in=found)]
     for page in specific:
         kind = "course" if isinstance(page, CoursePage) else "lesson"
         course = courses.get(page.path if kind == "course" else page.path[:-page.steplen])

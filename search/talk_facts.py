@@ -25,6 +25,7 @@ IRRELEVANT_FIELDS = frozenset({
 
 @dataclass(frozen=True, slots=True)
 class TalkFacts:
+    title: str
     visibility: str
     org_unit_id: int | None
     created_by_id: int | None
@@ -80,10 +81,10 @@ def _load(token: str | None) -> Snapshot:
     # The year as text: typed date columns would be parsed in Python for every row.
     year = Substr(Coalesce(Cast("recorded_on", CharField()), Cast("created_at", CharField())), 1, 4)
     rows = Talk.objects.order_by().annotate(_year=year).values_list(
-        "pk", "visibility", "org_unit_id", "created_by_id", "speaker", "_year", "category_id")
+        "pk", "title", "visibility", "org_unit_id", "created_by_id", "speaker", "_year", "category_id")
     talks = {
-        pk: TalkFacts(visibility, unit, creator, speaker or "", _year(y), categories.get(cat, ()))
-        for pk, visibility, unit, creator, speaker, y, cat in rows.iterator(chunk_size=5000)
+        pk: TalkFacts(title, visibility, unit, creator, speaker or "", _year(y), categories.get(cat, ()))
+        for pk, title, visibility, unit, creator, speaker, y, cat in rows.iterator(chunk_size=5000)
     }
     return Snapshot(token=token, talks=talks)
 

@@ -7,7 +7,7 @@ from the in-memory snapshot of talk facts; moments are looked up for the shown t
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from functools import lru_cache
 
 from django.db import connection
@@ -51,16 +51,15 @@ def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend, keys_by_talk: 
     if plan.partial:
         keys = backend.match_segments(plan.only_partial, limit=PARTIAL_CANDIDATES)
         # Verify only candidates of talks that are not found yet: those are what the partial tier adds.
-        keys = [k for k in keys if talk_of(k) not in found]
-        if keys:
-            counts: Counter = Counter()
-            for key, _start, _end, text in segment_rows(keys):
-                m = match_text(text, aq.terms)
-                if m is not None and m.matched_terms == len(aq.terms):
-                    counts[talk_of(key)] += 1
-                    keys_by_talk.setdefault(talk_of(key), []).append(key)
-            for talk_id, n in counts.items():
-                found[talk_id] = (FUZZY, n * 0.5)
+        by_talk: dict[int, list] = defaultdict(list)
+        for row in segment_rows(k for k in keys if talk_of(k) not in found):
+            by_talk[talk_of(row[0])].append(row)
+        for talk_id, rows in by_talk.items():
+            # One verified segment puts the talk in; its other candidates are verified only if shown
+            # (as moments), so a talk with many candidates costs one check, not many.
+            if any(_matches_all(text, aq) for _key, _start, _end, text in sorted(rows)):
+                found[talk_id] = (FUZZY, len(rows) * 0.5)
+                keys_by_talk[talk_id] = sorted(row[0] for row in rows)
     return found
 
 
@@ -78,6 +77,11 @@ def segment_rows(keys) -> list[tuple[int, float, float, str]]:
                 f'SELECT id, start, "end", text FROM {table} WHERE id IN ({", ".join(["%s"] * len(chunk))})', chunk)
             out.extend(cursor.fetchall())
     return out
+
+
+def _matches_all(text: str, aq: AnalyzedQuery) -> bool:
+    m = match_text(text, aq.terms)
+    return m is not None and m.matched_terms == len(aq.terms)
 
 
 def talk_rows(user, aq: AnalyzedQuery, plan: QueryPlan, backend) -> tuple[list[tuple], dict[int, list[int]]]:
@@ -130,14 +134,16 @@ def moment_keys(aq: AnalyzedQuery, plan: QueryPlan, backend, hits: list[Hit]) ->
         return keys
     missing = [h.id for h in hits if not keys.get(h.id)]
     if missing:
+        # These talks have no segment matching exactly, so the expressions need no NOT part (which
+        # would make the index read the exact words' lists too).
         for talk_id, found in backend.match_segments_of_talks(
-                any_of([plan.only_pinyin, plan.only_fuzzy]), missing, per_talk=MOMENT_CANDIDATES).items():
+                plan.upto_fuzzy, missing, per_talk=MOMENT_CANDIDATES).items():
             keys[talk_id] = found
     # Partial pinyin moments only for talks found that way (a talk with better matches shows those).
     few = [h.id for h in hits if h.tier == FUZZY and len(keys.get(h.id, ())) < MOMENTS_PER_TALK]
     if plan.partial and few:
         for talk_id, found in backend.match_segments_of_talks(
-                plan.only_partial, few, per_talk=MOMENT_CANDIDATES).items():
+                plan.upto_partial, few, per_talk=MOMENT_CANDIDATES).items():
             keys[talk_id] = list(dict.fromkeys(keys.get(talk_id, []) + found))
     return keys
 
@@ -181,11 +187,10 @@ def attach_moments(hits: list[Hit], aq: AnalyzedQuery, plan: QueryPlan, backend)
     talks = [h for h in hits if h.type == "talk"]
     if not talks:
         return
-    from content_library.models import Talk
-
-    titles = dict(Talk.objects.filter(pk__in=[h.id for h in talks if not h.title]).values_list("pk", "title"))
+    facts = talk_facts.snapshot().talks
     for hit in talks:
-        hit.title = hit.title or titles.get(hit.id, "")
+        if not hit.title and hit.id in facts:
+            hit.title = facts[hit.id].title
         hit.url = hit.url or talk_url(hit.id)
         hit.title_highlight = hit.title_highlight or title_match(hit.title, aq)[1]
     wanted = moment_keys(aq, plan, backend, [h for h in talks if not h.moments])
