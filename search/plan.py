@@ -36,6 +36,14 @@ def _term_partial(term: QueryTerm):
     return all_of([any_of(Tok(t) for t in term.fz_tokens), *(Tok(t) for t in term.ini_tokens)])
 
 
+def _sound(aq: AnalyzedQuery, tokens):
+    """All bigrams of every pronunciation-eligible term, or None when a term has none (a term that
+    can only match exactly: no talk-level pronunciation prefilter)."""
+    if not all(t.pinyin_eligible for t in aq.terms):
+        return None
+    return all_of(Tok(tok) for t in aq.terms for tok in tokens(t))
+
+
 @dataclass
 class QueryPlan:
     """Token expressions of one query. ``upto_X``: matches at tier X or better; ``only_X``: the same
@@ -50,6 +58,11 @@ class QueryPlan:
     only_partial: object
     pinyin: bool
     partial: bool
+    # Talk-level pronunciation lookups (SegmentIndexBackend.match_talk_sounds): every pinyin / fuzzy
+    # bigram of every term; exact when the query is one two-syllable term (a single bigram).
+    sound_pinyin: object = None
+    sound_fuzzy: object = None
+    sound_is_exact: bool = False
 
     @classmethod
     def build(cls, aq: AnalyzedQuery) -> QueryPlan:
@@ -70,6 +83,9 @@ class QueryPlan:
             only_pinyin=only_py, only_fuzzy=only_fz, only_partial=only_pa,
             pinyin=any(t.pinyin_eligible for t in aq.terms),
             partial=any(len(t.syllables) >= 3 for t in aq.terms),
+            sound_pinyin=_sound(aq, lambda t: t.py_tokens),
+            sound_fuzzy=_sound(aq, lambda t: t.fz_tokens),
+            sound_is_exact=len(aq.terms) == 1 and len(aq.terms[0].syllables) == 2,
         )
 
 

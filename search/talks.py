@@ -44,7 +44,17 @@ def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend, keys_by_talk: 
         found[talk_id] = (EXACT, 100.0 + score)
     if not plan.pinyin or (talk_count is not None and len(found) >= talk_count):
         return found
-    for tier, expr in ((PINYIN, plan.only_pinyin), (FUZZY, plan.only_fuzzy)):
+    for tier, expr, sound in ((PINYIN, plan.only_pinyin, plan.sound_pinyin),
+                              (FUZZY, plan.only_fuzzy, plan.sound_fuzzy)):
+        talks = backend.match_talk_sounds(sound)
+        if talks is not None:
+            talks.difference_update(found)
+            if not talks:  # no talk left says it, whichever segment
+                continue
+            if plan.sound_is_exact:  # one bigram: the talks are exactly the tier's talks
+                for talk_id in talks:
+                    found[talk_id] = (tier, 1.0)
+                continue
         for talk_id, n in backend.count_segments_by_talk(expr, limit=SEGMENT_CANDIDATES).items():
             if talk_id not in found:
                 found[talk_id] = (tier, float(n))

@@ -107,6 +107,18 @@ class TalkDoc:
         return out
 
 
+    @property
+    def sound_tokens(self) -> list[str]:
+        """Every distinct pinyin and fuzzy pinyin bigram said anywhere in the talk (see
+        ``SegmentIndexBackend.match_talk_sounds``)."""
+        seen: dict[str, None] = {}
+        for seg in self.segments:
+            for t in seg.tokens:
+                if t.startswith(("p_", "f_")):
+                    seen[t] = None
+        return list(seen)
+
+
 class StaleIndexError(RuntimeError):
     """The index was built by another analyzer version: rebuild it (manage.py rebuild_search_index)."""
 
@@ -150,6 +162,12 @@ class SegmentIndexBackend:
             talk_id = talk_of(key)
             counts[talk_id] = counts.get(talk_id, 0) + 1
         return counts
+
+    def match_talk_sounds(self, expr) -> set[int] | None:
+        """Talks whose whole transcript has every pinyin token of ``expr`` somewhere (a superset of the
+        talks with one segment matching; the same set for a single bigram). None: this engine keeps
+        no talk-level pronunciation document, callers count segments instead."""
+        return None
 
     def match_segments_of_talks(self, expr, talk_ids, *, per_talk: int = 10) -> dict[int, list[int]]:
         """talk id → its first ``per_talk`` matching segment keys, for a few talks (a page of results)."""

@@ -11,8 +11,13 @@ SQLITE_CREATE = [
     # with positions so bm25 sees term frequencies.
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_talk_fts USING fts5("
     f"title, speaker, body, content='', tokenize=\"{TOKENIZE}\")",
+    # One row per talk: the distinct pinyin/fuzzy bigrams said anywhere in it. A pronunciation tier
+    # of a two-syllable word is then a lookup among talks, not among a million segments.
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_talk_sound_fts USING fts5("
+    f"tokens, content='', detail=none, columnsize=0, tokenize=\"{TOKENIZE}\")",
 ]
-SQLITE_DROP = ["DROP TABLE IF EXISTS search_segment_fts", "DROP TABLE IF EXISTS search_talk_fts"]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_segment_fts", "DROP TABLE IF EXISTS search_talk_fts",
+               "DROP TABLE IF EXISTS search_talk_sound_fts"]
 
 POSTGRES_CREATE = [
     "CREATE TABLE IF NOT EXISTS search_segment_tsv (id bigint PRIMARY KEY, tokens tsvector NOT NULL)",

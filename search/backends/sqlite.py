@@ -61,6 +61,10 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
             "VALUES('delete', %s, %s, %s, %s)",
             [old.talk_id, " ".join(old.title_tokens), " ".join(old.speaker_tokens), " ".join(old.body_tokens)],
         )
+        cursor.execute(
+            "INSERT INTO search_talk_sound_fts(search_talk_sound_fts, rowid, tokens) VALUES('delete', %s, %s)",
+            [old.talk_id, " ".join(old.sound_tokens)],
+        )
 
     def index_talk(self, doc: TalkDoc, old: TalkDoc | None) -> None:
         with self.connection.cursor() as cursor:
@@ -74,6 +78,8 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
                 "INSERT INTO search_talk_fts(rowid, title, speaker, body) VALUES (%s, %s, %s, %s)",
                 [doc.talk_id, " ".join(doc.title_tokens), " ".join(doc.speaker_tokens), " ".join(doc.body_tokens)],
             )
+            cursor.execute("INSERT INTO search_talk_sound_fts(rowid, tokens) VALUES (%s, %s)",
+                           [doc.talk_id, " ".join(doc.sound_tokens)])
 
     def remove_talk(self, old: TalkDoc) -> None:
         with self.connection.cursor() as cursor:
@@ -90,6 +96,7 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
         with self.connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_segment_fts(search_segment_fts) VALUES('optimize')")
             cursor.execute("INSERT INTO search_talk_fts(search_talk_fts) VALUES('optimize')")
+            cursor.execute("INSERT INTO search_talk_sound_fts(search_talk_sound_fts) VALUES('optimize')")
 
     # ----------------------------------------------------------------------------- reading
     def match_talks(self, expr) -> dict[int, float]:
@@ -117,6 +124,14 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
                 "SELECT rowid FROM search_talk_fts WHERE search_talk_fts MATCH %s",
                 ["{title} : " + compile_fts5(expr)],
             )
+            return {row[0] for row in cursor.fetchall()}
+
+    def match_talk_sounds(self, expr) -> set[int] | None:
+        if expr is None:
+            return set()
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT rowid FROM search_talk_sound_fts WHERE search_talk_sound_fts MATCH %s",
+                           [compile_fts5(expr)])
             return {row[0] for row in cursor.fetchall()}
 
     def match_segments(self, expr, *, talk_id: int | None = None, limit: int = 1000) -> list[int]:
@@ -175,5 +190,6 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
                 sizes = {name: int(size) for name, size in cursor.fetchall()}
             except DatabaseError:
                 sizes = {}
-        fts = sum(v for k, v in sizes.items() if k.startswith(("search_segment_fts", "search_talk_fts")))
+        prefixes = ("search_segment_fts", "search_talk_fts", "search_talk_sound_fts")
+        fts = sum(v for k, v in sizes.items() if k.startswith(prefixes))
         return {"engine": self.name, "fulltext_bytes": fts, "table_bytes": sizes}

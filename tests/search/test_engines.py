@@ -71,6 +71,12 @@ def check_contract(backend):
     assert backend.match_segments_of_talks(anything_of_7, [7], per_talk=2) == first_two
     assert backend.match_segments_of_talks(exact, [8]) == {}
     assert backend.match_segments_of_talks(exact, []) == {}
+    # Talk-level pronunciation documents (engines without one answer None), kept through re-index
+    # and removal: talk 9 was removed, talk 8 re-indexed.
+    sounds = backend.match_talk_sounds(And((Tok("p_zhi_bu"), Tok("p_shu_ji"))))
+    assert sounds is None or sounds == {7, 8}
+    assert backend.match_talk_sounds(Tok("p_san_hui")) in (None, {7})
+    assert backend.match_talk_sounds(Tok("p_pai_cha")) in (None, {8})
     # Title boost: a word in a title ranks that talk first.
     ranks = backend.match_talks(Tok("安全"))
     assert set(ranks) == {7, 8} and ranks[8] > ranks[7]
@@ -80,7 +86,9 @@ def check_contract(backend):
 def test_sqlite_engine_contract():
     from search.backends.sqlite import SQLiteSegmentBackend
 
-    check_contract(SQLiteSegmentBackend())
+    backend = SQLiteSegmentBackend()
+    check_contract(backend)
+    assert backend.match_talk_sounds(Tok("f_zi_bu")) == {7, 8}
 
 
 @needs_pg

@@ -12,7 +12,7 @@ from content_library.signals import transcript_removed
 from search import analysis, service
 from search.backends import get_backend
 from search.backends.base import StaleIndexError, Tok
-from search.indexing import index_talk, rebuild
+from search.indexing import index_talk, rebuild, remove_talk
 from search.models import IndexedSegment, IndexedTalk, segment_key
 from tests.factories import UserFactory
 from tests.search.helpers import asr_transcripts, make_talk_with_segments, send_ready
@@ -137,3 +137,24 @@ def test_flush_leaves_no_orphaned_full_text_rows():
     call_command("flush", interactive=False, verbosity=0)
     assert fts_rows("八项规定") == []
     assert get_backend().match_talks(Tok("八项规定")) == {}
+
+
+def test_migration_fills_the_talk_sound_table_of_talks_indexed_before_it(admin):
+    """Installs that indexed talks before the talk-level pronunciation table existed get it filled."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    talk = make_talk_with_segments("讲座", [(0.0, 3.0, "各位知部书记"), (3.0, 6.0, "隐患排查")])
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE search_talk_sound_fts")
+    migration = importlib.import_module("search.migrations.0003_talk_sound_index")
+    migration.create_and_fill(apps, SimpleNamespace(connection=connection))
+    assert get_backend().match_talk_sounds(Tok("p_zhi_bu")) == {talk.pk}
+    assert get_backend().match_talk_sounds(Tok("f_zi_bu")) == {talk.pk}
+    # Still consistent afterwards: the talk can be re-indexed and removed.
+    index_talk(talk.pk)
+    assert service.search(admin, "支部书记").hits[0].id == talk.pk
+    remove_talk(talk.pk)
+    assert get_backend().match_talk_sounds(Tok("p_zhi_bu")) == set()
