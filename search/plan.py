@@ -59,7 +59,8 @@ class QueryPlan:
     pinyin: bool
     partial: bool
     # Talk-level pronunciation lookups (SegmentIndexBackend.match_talk_sounds): every pinyin / fuzzy
-    # bigram of every term; exact when the query is one two-syllable term (a single bigram).
+    # bigram of every term; used when the query is one two-syllable term (a single bigram), for which
+    # the talk-level answer is exact.
     sound_pinyin: object = None
     sound_fuzzy: object = None
     sound_is_exact: bool = False

@@ -46,15 +46,13 @@ def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend, keys_by_talk: 
         return found
     for tier, expr, sound in ((PINYIN, plan.only_pinyin, plan.sound_pinyin),
                               (FUZZY, plan.only_fuzzy, plan.sound_fuzzy)):
-        talks = backend.match_talk_sounds(sound)
+        # One bigram (a two-syllable word): the talks holding it are exactly the tier's talks. Longer
+        # words need the bigrams in one segment, which only the segment index can tell.
+        talks = backend.match_talk_sounds(sound) if plan.sound_is_exact else None
         if talks is not None:
-            talks.difference_update(found)
-            if not talks:  # no talk left says it, whichever segment
-                continue
-            if plan.sound_is_exact:  # one bigram: the talks are exactly the tier's talks
-                for talk_id in talks:
-                    found[talk_id] = (tier, 1.0)
-                continue
+            for talk_id in talks.difference(found):
+                found[talk_id] = (tier, 1.0)
+            continue
         for talk_id, n in backend.count_segments_by_talk(expr, limit=SEGMENT_CANDIDATES).items():
             if talk_id not in found:
                 found[talk_id] = (tier, float(n))

@@ -164,9 +164,9 @@ class SegmentIndexBackend:
         return counts
 
     def match_talk_sounds(self, expr) -> set[int] | None:
-        """Talks whose whole transcript has every pinyin token of ``expr`` somewhere (a superset of the
-        talks with one segment matching; the same set for a single bigram). None: this engine keeps
-        no talk-level pronunciation document, callers count segments instead."""
+        """Talks whose whole transcript has every pinyin token of ``expr`` somewhere (for a single bigram,
+        exactly the talks with a segment holding it). None: this engine keeps no talk-level
+        pronunciation document, callers count segments instead."""
         return None
 
     def match_segments_of_talks(self, expr, talk_ids, *, per_talk: int = 10) -> dict[int, list[int]]:
