@@ -119,6 +119,16 @@ class TalkDoc:
         return list(seen)
 
 
+def keys_by_talk(keys) -> dict[int, list[int]]:
+    """Segment keys grouped by their talk, in the order given."""
+    from search.models import talk_of
+
+    out: dict[int, list[int]] = {}
+    for key in keys:
+        out.setdefault(talk_of(key), []).append(int(key))
+    return out
+
+
 class StaleIndexError(RuntimeError):
     """The index was built by another analyzer version: rebuild it (manage.py rebuild_search_index)."""
 

@@ -11,7 +11,7 @@ from django.db import connections
 
 from search.models import SEGMENT_BITS, talk_key_range
 
-from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok
+from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok, keys_by_talk
 
 MAX_POSITION = 16383  # PostgreSQL's limit; later positions share it
 # ts_rank weights for {D, C, B, A}: body, -, speaker, title.
@@ -148,10 +148,7 @@ class PostgresSegmentBackend(SegmentIndexBackend):
                 "WHERE n <= %s ORDER BY id",
                 [compile_tsquery(expr), talk_ids, int(per_talk)],
             )
-            out: dict[int, list[int]] = {}
-            for (key,) in cursor.fetchall():
-                out.setdefault(int(key) >> SEGMENT_BITS, []).append(int(key))
-            return out
+            return keys_by_talk(key for (key,) in cursor.fetchall())
 
     def stats(self) -> dict:
         with self.connection.cursor() as cursor:

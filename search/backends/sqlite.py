@@ -8,7 +8,7 @@ from django.db import DatabaseError
 
 from search.models import SEGMENT_BITS, talk_key_range
 
-from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok
+from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok, keys_by_talk
 
 # bm25 weights of the talk table's columns: title, speaker, body.
 TALK_WEIGHTS = (10.0, 5.0, 1.0)
@@ -175,10 +175,7 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
                 f"({', '.join(['%s'] * len(talk_ids))})) WHERE n <= %s ORDER BY rowid",
                 [compile_fts5(expr), *talk_ids, int(per_talk)],
             )
-            out: dict[int, list[int]] = {}
-            for (key,) in cursor.fetchall():
-                out.setdefault(key >> SEGMENT_BITS, []).append(key)
-            return out
+            return keys_by_talk(key for (key,) in cursor.fetchall())
 
     def stats(self) -> dict:
         sizes: dict = {}
