@@ -34,8 +34,9 @@ def _talk_candidates(aq: AnalyzedQuery, plan: QueryPlan, backend, keys_by_talk: 
                      talk_count: int | None = None) -> dict[int, tuple[int, float]]:
     """talk id → (tier, score) over the whole index (permissions are applied by the caller).
 
-    Pronunciation tiers are counted per talk where the index lives; their moments are looked up for
-    the shown talks only. ``keys_by_talk`` receives the verified segments of talks the partial tier
+    Pronunciation tiers come from the talk-level pronunciation table where it is exact (one bigram),
+    else from per-talk counts made inside the index; their moments are looked up for the shown talks
+    only. ``keys_by_talk`` receives the verified segments of talks the partial tier
     found (they are those talks' moment candidates). ``talk_count``: talks in the library; when the
     exact tier found that many, no other tier can add one and their lookups are skipped."""
     found: dict[int, tuple[int, float]] = {}
@@ -115,10 +116,17 @@ def talk_rows(user, aq: AnalyzedQuery, plan: QueryPlan, backend) -> tuple[list[t
 def _keys_containing(aq: AnalyzedQuery, talk_id: int, limit: int) -> list[int]:
     """Segments of one talk whose text contains every term. For single-character terms: the index
     matches them as word prefixes, a lookup that reads every word starting with that character."""
-    qs = IndexedSegment.objects.filter(id__range=talk_key_range(talk_id))
-    for term in aq.terms:
-        qs = qs.filter(text__contains="".join(term.raw.split()))
-    return list(qs.order_by("id").values_list("id", flat=True)[:limit])
+    from django.db.models import Q
+
+    words = [Q(text__contains="".join(term.raw.split())) for term in aq.terms]
+    segments = IndexedSegment.objects.filter(id__range=talk_key_range(talk_id)).order_by("id")
+    keys = list(segments.filter(*words).values_list("id", flat=True)[:limit])
+    if not keys and len(words) > 1:  # the words are said, but not in one moment
+        any_word = words[0]
+        for word in words[1:]:
+            any_word |= word
+        keys = list(segments.filter(any_word).values_list("id", flat=True)[:limit])
+    return keys
 
 
 def moment_keys(aq: AnalyzedQuery, plan: QueryPlan, backend, hits: list[Hit]) -> dict[int, list[int]]:

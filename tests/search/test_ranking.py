@@ -112,3 +112,10 @@ def test_a_talk_saying_the_words_often_shows_its_earliest_moments(admin):
     result = service.search(admin, "签到")
     [hit] = result.hits
     assert [m.start for m in hit.moments] == [0.0, 10.0, 20.0, 30.0, 40.0]
+
+
+def test_single_character_with_another_word_said_apart(admin):
+    talk = make_talk_with_segments("专题课", [(0.0, 2.0, "党员要带头"), (3.0, 5.0, "认真学习")])
+    [hit] = service.search(admin, "党 学习").hits
+    assert hit.id == talk.pk and hit.match == "exact"
+    assert [m.start for m in hit.moments] == [0.0, 3.0]
