@@ -140,12 +140,13 @@ def moment_keys(aq: AnalyzedQuery, plan: QueryPlan, backend, hits: list[Hit]) ->
             keys[hit.id] = hit.candidate_keys[:2 * MOMENT_CANDIDATES]
         elif hit.tier == EXACT and has_prefix(plan.exact):
             keys[hit.id] = _keys_containing(aq, hit.id, EXACT_MOMENT_CANDIDATES)
-        elif hit.tier == EXACT:
-            found = backend.match_segments(plan.exact, talk_id=hit.id, limit=EXACT_MOMENT_CANDIDATES)
-            if not found and len(aq.terms) > 1:  # the words are said, but not in one moment
-                found = backend.match_segments(
-                    any_of(term_exact_expr(t) for t in aq.terms), talk_id=hit.id, limit=EXACT_MOMENT_CANDIDATES)
-            keys[hit.id] = found
+    exact_talks = [h.id for h in hits if h.tier == EXACT and h.id not in keys]
+    if exact_talks:
+        keys.update(backend.match_segments_of_talks(plan.exact, exact_talks, per_talk=EXACT_MOMENT_CANDIDATES))
+        apart = [t for t in exact_talks if t not in keys]
+        if apart and len(aq.terms) > 1:  # the words are said, but not in one moment
+            keys.update(backend.match_segments_of_talks(
+                any_of(term_exact_expr(t) for t in aq.terms), apart, per_talk=EXACT_MOMENT_CANDIDATES))
     if not plan.pinyin:
         return keys
     missing = [h.id for h in hits if not keys.get(h.id)]
