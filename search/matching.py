@@ -41,6 +41,33 @@ def _char_keys(ch: str) -> tuple[frozenset, frozenset, frozenset]:
     return readings, folded, frozenset(f[0] for f in folded if f)
 
 
+@lru_cache(maxsize=20_000)
+def _initial_code(ch: str) -> str:
+    """The fuzzy initial of every reading of ``ch`` as one letter; "?" when its readings disagree, "#"
+    when it has none."""
+    initials = _char_keys(ch)[2]
+    if len(initials) == 1:
+        return next(iter(initials))
+    return "?" if initials else "#"
+
+
+_INITIAL_TABLE: dict[int, str] = {}  # str.translate table: character → _initial_code, filled as met
+
+
+def _initials(cjk: str) -> str:
+    codes = cjk.translate(_INITIAL_TABLE)
+    if not codes.isascii():  # characters not met before
+        for ch in set(cjk):
+            _INITIAL_TABLE.setdefault(ord(ch), _initial_code(ch))
+        codes = cjk.translate(_INITIAL_TABLE)
+    return codes
+
+
+@lru_cache(maxsize=4096)
+def _initials_pattern(initials: tuple[str, ...]) -> re.Pattern:
+    return re.compile("".join(f"[{re.escape(c)}?]" for c in initials))
+
+
 def _surfaces(token: str) -> list[str]:
     if token.isdigit():
         out = [token]
@@ -102,12 +129,17 @@ def _pinyin_window(norm: str, term: QueryTerm, allow_partial: bool) -> TermMatch
     n = len(term.syllables)
     if n < 2:
         return None
-    chars = [(m.start() + i, ch) for m in CJK_RE.finditer(norm) for i, ch in enumerate(m.group())]
-    if len(chars) < n:
+    cjk = "".join(CJK_RE.findall(norm))
+    if len(cjk) < n:
         return None
     q = term.syllables
     qf = term.fuzzy_syllables
     qi = [f[0] for f in qf]
+    # Every window that can match has the query's fuzzy initials at every position: look for them in
+    # one string of initials first (most texts have no such window, and the loop below is slow).
+    if not _initials_pattern(tuple(qi)).search(_initials(cjk)):
+        return None
+    chars = [(m.start() + i, ch) for m in CJK_RE.finditer(norm) for i, ch in enumerate(m.group())]
     keys = [_char_keys(ch) for _, ch in chars]
     best: tuple | None = None
     for start in range(len(chars) - n + 1):
