@@ -119,3 +119,14 @@ def test_single_character_with_another_word_said_apart(admin):
     [hit] = service.search(admin, "党 学习").hits
     assert hit.id == talk.pk and hit.match == "exact"
     assert [m.start for m in hit.moments] == [0.0, 3.0]
+
+
+def test_pronunciation_match_through_a_character_with_several_readings():
+    """长 reads chang or zhang: the quick check of initials must let either through."""
+    from search.analysis import analyze_query
+    from search.matching import PINYIN, match_text
+
+    [term] = analyze_query("队长").terms
+    m = match_text("对长说明情况", [term])
+    assert m is not None and m.tier == PINYIN and m.spans == [(0, 2)]
+    assert match_text("大家说明情况", [term]) is None
