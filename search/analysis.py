@@ -63,8 +63,27 @@ def _tokenizer():
                 if USER_DICT.exists():
                     tok.load_userdict(str(USER_DICT))
                 _jieba = tok
+                _warm_character_readings()
                 freeze_long_lived_objects()
     return _jieba
+
+
+def _common_characters() -> list[str]:
+    """The 3,755 level-1 characters of GB 2312 (the everyday set: about 99.7 % of running text)."""
+    out = []
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            if hi == 0xD7 and lo > 0xF9:  # the level ends at D7F9
+                break
+            out.append(bytes([hi, lo]).decode("gb2312"))
+    return out
+
+
+def _warm_character_readings() -> None:
+    """Look up the readings of the everyday characters once (0.1 s) instead of during searches: a
+    fresh process otherwise meets new characters in almost every transcript it checks."""
+    for ch in _common_characters():
+        char_readings(ch)
 
 
 def freeze_long_lived_objects() -> None:
