@@ -18,25 +18,25 @@ FACETS = ("type", "category", "speaker", "year", "tier", "match")
 # Row fields. The first six order the results: match tier (best first), title match, type, score,
 # recency, id; (type, id) is unique, so comparisons never reach the fields after them.
 NEG_TIER, NO_TITLE, TYPE_RANK, NEG_SCORE, NEG_YEAR, NEG_ID = range(6)
-TYPE, ID, CATEGORIES, SPEAKER, YEAR, CATALOG_TIER, HIT = range(6, 13)
+TYPE, ID, CATEGORIES, SPEAKER, YEAR, CATALOG_TIER, HIT, TITLE = range(6, 14)
 TALK_RANK = TYPE_ORDER["talk"]
 
 
-def talk_row(talk_id: int, tier: int, score: float, title_match: bool, categories: tuple, speaker: str,
-             year: int | None) -> tuple:
-    return (-tier, not title_match, TALK_RANK, -score, -(year or 0), -talk_id,
-            "talk", talk_id, categories, speaker, year, "", None)
+def talk_row(talk_id: int, tier: int, score: float, title_match: bool, facts) -> tuple:
+    """``facts``: the talk's search.talk_facts.TalkFacts."""
+    return (-tier, not title_match, TALK_RANK, -score, -(facts.year or 0), -talk_id,
+            "talk", talk_id, facts.categories, facts.speaker, facts.year, "", None, facts.title)
 
 
 def hit_row(hit: Hit) -> tuple:
     return (-hit.tier, not hit.title_match, TYPE_ORDER[hit.type], -hit.score, -(hit.year or 0), -hit.id,
-            hit.type, hit.id, tuple(hit.categories), hit.speaker, hit.year, hit.catalog_tier, hit)
+            hit.type, hit.id, tuple(hit.categories), hit.speaker, hit.year, hit.catalog_tier, hit, hit.title)
 
 
 def row_hit(row: tuple, keys_by_talk: dict[int, list[int]]) -> Hit:
     if row[HIT] is not None:
         return row[HIT]
-    return Hit(type=row[TYPE], id=row[ID], title="", url="", tier=-row[NEG_TIER], score=-row[NEG_SCORE],
+    return Hit(type=row[TYPE], id=row[ID], title=row[TITLE], url="", tier=-row[NEG_TIER], score=-row[NEG_SCORE],
                title_match=not row[NO_TITLE], categories=list(row[CATEGORIES]), speaker=row[SPEAKER],
                year=row[YEAR], candidate_keys=keys_by_talk.get(row[ID], []))
 

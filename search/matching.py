@@ -41,7 +41,6 @@ def _char_keys(ch: str) -> tuple[frozenset, frozenset, frozenset]:
     return readings, folded, frozenset(f[0] for f in folded if f)
 
 
-@lru_cache(maxsize=20_000)
 def _initial_code(ch: str) -> str:
     """The fuzzy initial of every reading of ``ch`` as one letter; "?" when its readings disagree, "#"
     when it has none."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from . import analysis
 from .analysis import AnalyzedQuery, QueryTerm
-from .backends.base import And, AndNot, Or, Prefix, Tok, all_of, any_of, but_not
+from .backends.base import Prefix, Tok, all_of, any_of, but_not, walk
 
 
 def is_cjk_char(token: str) -> bool:
@@ -91,10 +91,4 @@ class QueryPlan:
 
 
 def has_prefix(expr) -> bool:
-    if isinstance(expr, Prefix):
-        return True
-    if isinstance(expr, And | Or):
-        return any(has_prefix(i) for i in expr.items)
-    if isinstance(expr, AndNot):
-        return has_prefix(expr.positive) or has_prefix(expr.negative)
-    return False
+    return any(isinstance(node, Prefix) for node in walk(expr))

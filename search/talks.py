@@ -11,6 +11,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from django.db import connection
+from django.db.models import Q
 
 from content_library.visibility import talk_scope
 
@@ -109,15 +110,13 @@ def talk_rows(user, aq: AnalyzedQuery, plan: QueryPlan, backend) -> tuple[list[t
     for talk_id, (tier, score) in candidates.items():
         f = facts.get(talk_id)
         if f is not None and allows(f.visibility, f.org_unit_id, f.created_by_id):
-            rows.append(talk_row(talk_id, tier, score, talk_id in in_title, f.categories, f.speaker, f.year))
+            rows.append(talk_row(talk_id, tier, score, talk_id in in_title, f))
     return rows, keys_by_talk
 
 
 def _keys_containing(aq: AnalyzedQuery, talk_id: int, limit: int) -> list[int]:
     """Segments of one talk whose text contains every term. For single-character terms: the index
     matches them as word prefixes, a lookup that reads every word starting with that character."""
-    from django.db.models import Q
-
     words = [Q(text__contains="".join(term.raw.split())) for term in aq.terms]
     segments = IndexedSegment.objects.filter(id__range=talk_key_range(talk_id)).order_by("id")
     keys = list(segments.filter(*words).values_list("id", flat=True)[:limit])
@@ -200,14 +199,11 @@ def talk_url(talk_id: int) -> str:
 
 
 def attach_moments(hits: list[Hit], aq: AnalyzedQuery, plan: QueryPlan, backend) -> None:
-    """Fill in what only shown talk hits need: titles, URLs, title highlights and best moments."""
+    """Fill in what only shown talk hits need: URLs, title highlights and best moments."""
     talks = [h for h in hits if h.type == "talk"]
     if not talks:
         return
-    facts = talk_facts.snapshot().talks
     for hit in talks:
-        if not hit.title and hit.id in facts:
-            hit.title = facts[hit.id].title
         hit.url = hit.url or talk_url(hit.id)
         hit.title_highlight = hit.title_highlight or title_match(hit.title, aq)[1]
     wanted = moment_keys(aq, plan, backend, [h for h in talks if not h.moments])

@@ -47,6 +47,17 @@ class AndNot:
     negative: object
 
 
+def walk(expr):
+    """Every node of an expression, the root first."""
+    yield expr
+    if isinstance(expr, And | Or):
+        for item in expr.items:
+            yield from walk(item)
+    elif isinstance(expr, AndNot):
+        yield from walk(expr.positive)
+        yield from walk(expr.negative)
+
+
 def all_of(items) -> object | None:
     items = tuple(dict.fromkeys(i for i in items if i is not None))
     if not items:
@@ -165,13 +176,7 @@ class SegmentIndexBackend:
     def count_segments_by_talk(self, expr, *, limit: int = 20_000) -> dict[int, int]:
         """talk id → number of its segments matching, over the first ``limit`` matching segments (key
         order). Engines that can aggregate where the index lives override this."""
-        from search.models import talk_of
-
-        counts: dict[int, int] = {}
-        for key in self.match_segments(expr, limit=limit):
-            talk_id = talk_of(key)
-            counts[talk_id] = counts.get(talk_id, 0) + 1
-        return counts
+        return {talk: len(keys) for talk, keys in keys_by_talk(self.match_segments(expr, limit=limit)).items()}
 
     def match_talk_sounds(self, expr) -> set[int] | None:
         """Talks whose whole transcript has every pinyin token of ``expr`` somewhere (for a single bigram,

@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
-from search.models import SEGMENT_BITS, talk_key_range
+from search.models import talk_key_range
 
-from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok, keys_by_talk
+from .base import And, AndNot, Or, Prefix, TalkDoc, Tok
+from .sql import SQLSegmentBackend
 
 MAX_POSITION = 16383  # PostgreSQL's limit; later positions share it
 # ts_rank weights for {D, C, B, A}: body, -, speaker, title.
@@ -53,14 +54,21 @@ def compile_tsquery(expr, weight: str = "") -> str:
     raise TypeError(f"unsupported expression {expr!r}")
 
 
-class PostgresSegmentBackend(SegmentIndexBackend):
+class PostgresSegmentBackend(SQLSegmentBackend):
     name = "postgresql-tsvector"
+    segment_table = "search_segment_tsv"
+    key_column = "id"
+    match_predicate = "tokens @@ %s::tsquery"
+    order_by_key = " ORDER BY id"
     deletes_by_content = False
 
     def __init__(self, using: str = "default"):
         self.connection = connections[using]
         if self.connection.vendor != "postgresql":
             raise ImproperlyConfigured("PostgresSegmentBackend needs a PostgreSQL database.")
+
+    def compile(self, expr) -> str:
+        return compile_tsquery(expr)
 
     def _delete(self, cursor, talk_id: int) -> None:
         cursor.execute("DELETE FROM search_segment_tsv WHERE id BETWEEN %s AND %s", list(talk_key_range(talk_id)))
@@ -110,45 +118,6 @@ class PostgresSegmentBackend(SegmentIndexBackend):
             cursor.execute("SELECT talk_id FROM search_talk_tsv WHERE doc @@ %s::tsquery",
                            [compile_tsquery(expr, weight="A")])
             return {row[0] for row in cursor.fetchall()}
-
-    def match_segments(self, expr, *, talk_id: int | None = None, limit: int = 1000) -> list[int]:
-        if expr is None:
-            return []
-        sql = "SELECT id FROM search_segment_tsv WHERE tokens @@ %s::tsquery"
-        params: list = [compile_tsquery(expr)]
-        if talk_id is not None:
-            sql += " AND id BETWEEN %s AND %s"
-            params.extend(talk_key_range(talk_id))
-        sql += " ORDER BY id LIMIT %s"
-        params.append(int(limit))
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
-
-    def count_segments_by_talk(self, expr, *, limit: int = 20_000) -> dict[int, int]:
-        if expr is None:
-            return {}
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id >> {SEGMENT_BITS}, COUNT(*) FROM (SELECT id FROM search_segment_tsv "
-                "WHERE tokens @@ %s::tsquery ORDER BY id LIMIT %s) AS hits GROUP BY 1",
-                [compile_tsquery(expr), int(limit)],
-            )
-            return {int(talk): n for talk, n in cursor.fetchall()}
-
-    def match_segments_of_talks(self, expr, talk_ids, *, per_talk: int = 10) -> dict[int, list[int]]:
-        talk_ids = [int(t) for t in dict.fromkeys(talk_ids)]
-        if expr is None or not talk_ids:
-            return {}
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM (SELECT id, ROW_NUMBER() OVER ("
-                f"PARTITION BY id >> {SEGMENT_BITS} ORDER BY id) AS n FROM search_segment_tsv "
-                f"WHERE tokens @@ %s::tsquery AND (id >> {SEGMENT_BITS}) = ANY(%s)) AS hits "
-                "WHERE n <= %s ORDER BY id",
-                [compile_tsquery(expr), talk_ids, int(per_talk)],
-            )
-            return keys_by_talk(key for (key,) in cursor.fetchall())
 
     def stats(self) -> dict:
         with self.connection.cursor() as cursor:

@@ -6,9 +6,10 @@ from functools import lru_cache
 
 from django.db import DatabaseError
 
-from search.models import SEGMENT_BITS, talk_key_range
+from search.models import talk_key_range
 
-from .base import And, AndNot, Or, Prefix, SegmentIndexBackend, TalkDoc, Tok, keys_by_talk
+from .base import And, AndNot, Or, Prefix, TalkDoc, Tok, walk
+from .sql import SQLSegmentBackend
 
 # bm25 weights of the talk table's columns: title, speaker, body.
 TALK_WEIGHTS = (10.0, 5.0, 1.0)
@@ -38,15 +39,14 @@ def compile_fts5(expr) -> str:
 
 def _seeks_well(expr) -> bool:
     """Words joined by AND (measured: OR and NOT parts make FTS5 seek a rowid range slowly)."""
-    if isinstance(expr, Tok):
-        return True
-    if isinstance(expr, And):
-        return all(_seeks_well(i) for i in expr.items)
-    return False
+    return all(isinstance(node, Tok | And) for node in walk(expr))
 
 
-class SQLiteSegmentBackend(SegmentIndexBackend):
+class SQLiteSegmentBackend(SQLSegmentBackend):
     name = "sqlite-fts5"
+    segment_table = "search_segment_fts"
+    key_column = "rowid"
+    match_predicate = "search_segment_fts MATCH %s"
     # Contentless FTS5 tables forget their tokens: removing a row needs the same tokens again.
     deletes_by_content = True
 
@@ -58,6 +58,9 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
             from django.core.exceptions import ImproperlyConfigured
 
             raise ImproperlyConfigured("SQLiteSegmentBackend needs a SQLite database.")
+
+    def compile(self, expr) -> str:
+        return compile_fts5(expr)
 
     # ----------------------------------------------------------------------------- writing
     def _delete(self, cursor, old: TalkDoc) -> None:
@@ -143,54 +146,15 @@ class SQLiteSegmentBackend(SegmentIndexBackend):
                            [compile_fts5(expr)])
             return {row[0] for row in cursor.fetchall()}
 
-    def match_segments(self, expr, *, talk_id: int | None = None, limit: int = 1000) -> list[int]:
-        if expr is None:
-            return []
-        sql = "SELECT rowid FROM search_segment_fts WHERE search_segment_fts MATCH %s"
-        params: list = [compile_fts5(expr)]
-        if talk_id is not None:
-            sql += " AND rowid BETWEEN %s AND %s"
-            params.extend(talk_key_range(talk_id))
-        sql += " LIMIT %s"
-        params.append(int(limit))
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
-
-    def count_segments_by_talk(self, expr, *, limit: int = 20_000) -> dict[int, int]:
-        if expr is None:
-            return {}
-        # Grouped inside SQLite: a common pronunciation matches thousands of segments, and moving each
-        # key into Python would cost more than finding them.
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid >> {SEGMENT_BITS}, COUNT(*) FROM (SELECT rowid FROM search_segment_fts "
-                "WHERE search_segment_fts MATCH %s LIMIT %s) GROUP BY 1",
-                [compile_fts5(expr), int(limit)],
-            )
-            return dict(cursor.fetchall())
-
-    def match_segments_of_talks(self, expr, talk_ids, *, per_talk: int = 10) -> dict[int, list[int]]:
-        talk_ids = [int(t) for t in dict.fromkeys(talk_ids)]
-        if expr is None or not talk_ids:
-            return {}
+    def _first_matches_sql(self, expr, talk_ids: list[int], per_talk: int) -> tuple[str, list]:
+        if not _seeks_well(expr):  # one pass over all the matches is cheaper than ranges here
+            return super()._first_matches_sql(expr, talk_ids, per_talk)
+        # Plain words: FTS5 seeks each talk's rowid range in its lists; one statement for all.
+        ranged = ("SELECT * FROM (SELECT rowid FROM search_segment_fts WHERE search_segment_fts MATCH %s "
+                  "AND rowid BETWEEN %s AND %s LIMIT %s)")
         query = compile_fts5(expr)
-        if _seeks_well(expr):
-            # Plain words: FTS5 seeks each talk's rowid range in its lists; one statement for all.
-            ranged = ("SELECT * FROM (SELECT rowid FROM search_segment_fts WHERE search_segment_fts MATCH %s "
-                      "AND rowid BETWEEN %s AND %s LIMIT %s)")
-            sql = " UNION ALL ".join([ranged] * len(talk_ids))
-            params = [p for t in talk_ids for p in (query, *talk_key_range(t), int(per_talk))]
-        else:
-            # One pass over all the matches is cheaper than ranges here.
-            sql = ("SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER ("
-                   f"PARTITION BY rowid >> {SEGMENT_BITS} ORDER BY rowid) AS n FROM search_segment_fts "
-                   f"WHERE search_segment_fts MATCH %s AND (rowid >> {SEGMENT_BITS}) IN "
-                   f"({', '.join(['%s'] * len(talk_ids))})) WHERE n <= %s ORDER BY rowid")
-            params = [query, *talk_ids, int(per_talk)]
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return keys_by_talk(key for (key,) in cursor.fetchall())
+        return (" UNION ALL ".join([ranged] * len(talk_ids)),
+                [p for t in talk_ids for p in (query, *talk_key_range(t), int(per_talk))])
 
     def stats(self) -> dict:
         sizes: dict = {}
