@@ -1,33 +1,19 @@
 """Wagtail admin pages for importing members and offline training records."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lms.org.scope import is_hr
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
-    dry_run = forms.BooleanField(label=gettext_lazy("Only check the file"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
+from lms.site.importing import ImportFileForm
 
 
 def _import_view(request, *, title, columns, runner, template="org/admin_import.html"):
     if not is_hr(request.user):
         raise PermissionDenied
     report = None
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         kwargs = {"dry_run": form.cleaned_data["dry_run"]}

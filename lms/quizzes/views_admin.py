@@ -9,21 +9,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.site.importing import ImportFileForm
+
 from .importer import HEADERS, import_questions, template_workbook
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ImportForm(forms.Form):
+class ImportForm(ImportFileForm):
     file = forms.FileField(label=gettext_lazy("XLSX file (from the template)"))
-    dry_run = forms.BooleanField(label=gettext_lazy("Only check the file"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
 
 
 def _require(request):

@@ -2,10 +2,27 @@
 
 from pathlib import Path
 
+from django import forms
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .tabular import ImportReport
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportFileForm(forms.Form):
+    """The upload form of every admin import page: a file, and "only check it"."""
+
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
+    dry_run = forms.BooleanField(label=gettext_lazy("Only check the file"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
 
 
 def read_upload_path(path: str) -> tuple[bytes, str]:
