@@ -44,7 +44,8 @@ def setup_django(workdir: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--talks", default=str(REPO / ".." / "shared" / "talks"))
+    parser.add_argument("--talks",
+                        default=os.environ.get("LMS_SAMPLE_TALKS_DIR") or str(REPO.parent / "shared" / "talks"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--language", choices=["auto", "manifest"], default="auto",
                         help="auto: both detect the language (the ingest default); manifest: both are told it")

@@ -30,7 +30,8 @@ SLACK = 1.0  # seconds around the query's window
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--talks", default=str(ROOT.parent / "shared" / "talks"), help="folder with manifest.json")
+    p.add_argument("--talks", default=os.environ.get("LMS_SAMPLE_TALKS_DIR") or str(ROOT.parent / "shared" / "talks"),
+                   help="folder with manifest.json (default: $LMS_SAMPLE_TALKS_DIR or ../shared/talks)")
     p.add_argument("--keep", help="use (and keep) this directory for the database instead of a temporary one")
     return p.parse_args()
 

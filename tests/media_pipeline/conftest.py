@@ -10,12 +10,13 @@ from django.conf import settings
 
 from media_pipeline.model_install import install
 
-TALKS_DIR = Path(settings.BASE_DIR) / ".." / "shared" / "talks"
+TALKS_DIR = Path(settings.LMS_SAMPLE_TALKS_DIR)
 
 
 @pytest.fixture(scope="session")
 def talks_dir() -> Path:
-    assert (TALKS_DIR / "manifest.json").is_file(), "sample talks missing: ../shared/talks/manifest.json"
+    manifest = TALKS_DIR / "manifest.json"
+    assert manifest.is_file(), f"sample talks missing: {manifest} (set LMS_SAMPLE_TALKS_DIR)"
     return TALKS_DIR
 
 

@@ -5,13 +5,14 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from search import service
 from tests.factories import UserFactory
 from tests.search.helpers import asr_transcripts, make_talk_with_segments
 
 pytestmark = pytest.mark.django_db
-MANIFEST = Path(__file__).resolve().parents[2].parent / "shared" / "talks" / "manifest.json"
+MANIFEST = Path(settings.LMS_SAMPLE_TALKS_DIR) / "manifest.json"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from media_pipeline.model_install import install
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-TALKS = Path(settings.BASE_DIR).parent / "shared" / "talks"
+TALKS = Path(settings.LMS_SAMPLE_TALKS_DIR)
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ APP_SEEDERS = [
 
 
 def sample_talks_dir() -> Path:
-    return Path(getattr(settings, "LMS_SAMPLE_TALKS_DIR", settings.BASE_DIR.parent / "shared" / "talks"))
+    return Path(settings.LMS_SAMPLE_TALKS_DIR)
 
 
 class Command(BaseCommand):
