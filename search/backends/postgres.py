@@ -6,9 +6,6 @@ tsvector and tsquery values are written as literals whose lexemes are taken verb
 
 from __future__ import annotations
 
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
-
 from search.models import talk_key_range
 
 from .base import And, AndNot, Or, Prefix, TalkDoc, Tok
@@ -56,16 +53,12 @@ def compile_tsquery(expr, weight: str = "") -> str:
 
 class PostgresSegmentBackend(SQLSegmentBackend):
     name = "postgresql-tsvector"
+    vendor = "postgresql"
     segment_table = "search_segment_tsv"
     key_column = "id"
     match_predicate = "tokens @@ %s::tsquery"
     order_by_key = " ORDER BY id"
     deletes_by_content = False
-
-    def __init__(self, using: str = "default"):
-        self.connection = connections[using]
-        if self.connection.vendor != "postgresql":
-            raise ImproperlyConfigured("PostgresSegmentBackend needs a PostgreSQL database.")
 
     def compile(self, expr) -> str:
         return compile_tsquery(expr)

@@ -6,16 +6,32 @@ column, the predicate that matches a compiled expression and the expression comp
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+
 from search.models import SEGMENT_BITS, talk_key_range
 
 from .base import SegmentIndexBackend, keys_by_talk
 
 
 class SQLSegmentBackend(SegmentIndexBackend):
+    """Engines are cached once per process (search.backends.get_backend) and shared by every thread of a
+    server, so they keep only the database alias: each use takes the calling thread's connection."""
+
+    vendor = ""
     segment_table = ""
     key_column = ""
     match_predicate = ""  # SQL with one %s for the compiled expression
     order_by_key = ""  # " ORDER BY <key>" where the index does not return keys in order
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+        if self.connection.vendor != self.vendor:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a {self.vendor} database.")
+
+    @property
+    def connection(self):
+        return connections[self.using]
 
     def compile(self, expr) -> str:
         raise NotImplementedError

@@ -44,20 +44,12 @@ def _seeks_well(expr) -> bool:
 
 class SQLiteSegmentBackend(SQLSegmentBackend):
     name = "sqlite-fts5"
+    vendor = "sqlite"
     segment_table = "search_segment_fts"
     key_column = "rowid"
     match_predicate = "search_segment_fts MATCH %s"
     # Contentless FTS5 tables forget their tokens: removing a row needs the same tokens again.
     deletes_by_content = True
-
-    def __init__(self, using: str = "default"):
-        from django.db import connections
-
-        self.connection = connections[using]
-        if self.connection.vendor != "sqlite":
-            from django.core.exceptions import ImproperlyConfigured
-
-            raise ImproperlyConfigured("SQLiteSegmentBackend needs a SQLite database.")
 
     def compile(self, expr) -> str:
         return compile_fts5(expr)
