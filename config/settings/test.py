@@ -1,6 +1,8 @@
 import os
 from pathlib import Path
 
+import dj_database_url
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -16,6 +18,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES["default"]["TEST"] = {
     "NAME": os.environ.get("LMS_TEST_DB") or str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
 }
+# The same suite on PostgreSQL (make test runs it through tools/local_services.py): one test database per
+# test process, named after it.
+if os.environ.get("LMS_TEST_DATABASE_URL"):
+    DATABASES["default"] = dj_database_url.parse(os.environ["LMS_TEST_DATABASE_URL"])
+    DATABASES["default"]["TEST"] = {"NAME": f"test_lms_{os.getpid()}"}
 
 MEDIA_ROOT = Path(os.environ.get("LMS_TEST_MEDIA") or VAR_DIR / f"test-media-{os.getpid()}")
 CELERY_TASK_ALWAYS_EAGER = True

@@ -1,21 +1,26 @@
-"""A real Celery worker started by a test (tests/media_pipeline/test_worker.py).
+"""A real Celery worker or web server started by a test (tests/live.py).
 
-It uses the test's database file as its main database and a private
-filesystem broker, both passed in through the environment.
+It uses the test's database as its main database (``LMS_TEST_DB``: a SQLite file or a database URL) and,
+for a worker, a private filesystem broker; both are passed in through the environment.
 """
 
 import os
 from pathlib import Path
 
-from .test import *  # noqa: F403
-from .test import DATABASES
+import dj_database_url
 
-DATABASES["default"]["NAME"] = os.environ["LMS_TEST_DB"]
+from .test import *  # noqa: F403
+from .test import DATABASES, VAR_DIR
+
+if "://" in os.environ["LMS_TEST_DB"]:
+    DATABASES["default"] = dj_database_url.parse(os.environ["LMS_TEST_DB"])
+else:
+    DATABASES["default"]["NAME"] = os.environ["LMS_TEST_DB"]
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_URL = "filesystem://"
-_broker = Path(os.environ["LMS_TEST_BROKER_DIR"])
+_broker = Path(os.environ.get("LMS_TEST_BROKER_DIR") or VAR_DIR / "test-broker")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(_broker / "queue"),
     "data_folder_out": str(_broker / "queue"),
