@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_celery_results",
     "django.contrib.admin",
@@ -179,6 +180,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["lms.site.schema.only_public_api"],
+    # Swagger UI and Redoc from our own static files: intranets have no internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: filesystem broker under var/ and results in the database by default.
@@ -250,3 +255,7 @@ TALK_PROCESSOR = "media_pipeline.pipeline.submit"  # content_library hands new/c
 LMS_REPORT_SYNC_MAX_ROWS = {"csv": 200_000, "xlsx": 20_000, "json": 20_000}
 LMS_ARCHIVE_SYNC_MAX_MEMBERS = 25
 LMS_PDF_FONT = os.environ.get("LMS_PDF_FONT", "")
+
+# Offline intranets: the admin asks no outside server (release check, avatars from gravatar.com).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
