@@ -38,4 +38,5 @@ def import_records_view(request):
     from lms.records.importer import import_training_records
 
     return _import_view(request, title=_("Import offline training records"),
-                        columns=["employee_no", "title", "date", "hours", "kind"], runner=import_training_records)
+                        columns=["employee_no", "title", "date", "hours", "kind", "record_id"],
+                        runner=import_training_records)

@@ -5,8 +5,9 @@ from lms.site.importing import read_upload_path, report_to_command
 
 
 class Command(BaseCommand):
-    help = ("Record offline training from CSV/XLSX (employee_no, title, date, hours, kind) into the study-hour "
-            "ledger. Any bad row: nothing is recorded. Re-importing the same file records nothing twice.")
+    help = ("Record offline training from CSV/XLSX (employee_no, title, date, hours, kind, optional record_id) into "
+            "the study-hour ledger. Any bad row: nothing is recorded. Re-importing the same file records nothing "
+            "twice; a changed row with the same record_id reverses the earlier credit and credits the new values.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
