@@ -25,3 +25,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+handler400 = "lms.site.views.bad_request"
+handler403 = "lms.site.views.permission_denied"
+handler404 = "lms.site.views.page_not_found"
+handler500 = "lms.site.views.server_error"

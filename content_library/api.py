@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from lms.org.models import OrgUnit
+from lms.site.api_parsing import SafeJSONParser
 
 from .models import Category, Talk
 from .processing import ALLOWED_EXTENSIONS, process_talk
@@ -107,7 +108,7 @@ class TalkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     """
 
     filter_backends: list = []
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, SafeJSONParser]
 
     def get_queryset(self):
         talks = visible_talks(self.request.user).select_related("category")

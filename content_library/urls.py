@@ -1,5 +1,7 @@
 from django.urls import path
 
+from lms.site import api_routing  # noqa: F401 - registers the <id:...> converter
+
 from . import views
 
 app_name = "content_library"
@@ -7,8 +9,8 @@ app_name = "content_library"
 urlpatterns = [
     path("talks/", views.talk_list, name="talk-list"),
     path("talks/progress/", views.talk_progress, name="talk-progress"),
-    path("talks/<int:pk>/", views.talk_detail, name="talk-detail"),
-    path("talks/<int:pk>/media", views.talk_media, name="talk-media"),
-    path("talks/<int:pk>/captions.vtt", views.talk_captions, name="talk-captions"),
-    path("talks/<int:pk>/poster.jpg", views.talk_poster, name="talk-poster"),
+    path("talks/<id:pk>/", views.talk_detail, name="talk-detail"),
+    path("talks/<id:pk>/media", views.talk_media, name="talk-media"),
+    path("talks/<id:pk>/captions.vtt", views.talk_captions, name="talk-captions"),
+    path("talks/<id:pk>/poster.jpg", views.talk_poster, name="talk-poster"),
 ]

@@ -173,6 +173,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lms.site.api_errors.json_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": [
+        "lms.site.api_parsing.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_METADATA_CLASS": "lms.site.api_parsing.ApiMetadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Member Education LMS API",
@@ -180,6 +186,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["lms.site.schema.only_public_api"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lms.site.schema.error_responses"],
     # Swagger UI and Redoc from our own static files: intranets have no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -259,3 +266,4 @@ LMS_PDF_FONT = os.environ.get("LMS_PDF_FONT", "")
 # Offline intranets: the admin asks no outside server (release check, avatars from gravatar.com).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+CSRF_FAILURE_VIEW = "lms.site.views.csrf_failure"

@@ -23,7 +23,8 @@ class PreferenceSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False,
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False,
+                                max_length=10_000,
                                 help_text="Only these notices; all unread ones when omitted.")
 
 

@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from lms.site.api_routing import ApiRouter
 
 from . import api
 
-router = SimpleRouter()
+router = ApiRouter()
 router.register("members", api.MemberViewSet, basename="api-member")
 
 urlpatterns = [path("me/", api.me, name="api-me")] + router.urls

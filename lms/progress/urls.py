@@ -1,9 +1,11 @@
 from django.urls import path
 
+from lms.site import api_routing  # noqa: F401 - registers the <id:...> converter
+
 from . import views
 
 urlpatterns = [
     path("my/", views.my_learning, name="my-learning"),
-    path("courses/<int:course_id>/enroll/", views.enroll, name="course-enroll"),
-    path("lessons/<int:lesson_id>/confirm/", views.confirm, name="lesson-confirm"),
+    path("courses/<id:course_id>/enroll/", views.enroll, name="course-enroll"),
+    path("lessons/<id:lesson_id>/confirm/", views.confirm, name="lesson-confirm"),
 ]

@@ -7,10 +7,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from lms.org.scope import member_of, visible_members
+from lms.site.api_parsing import SafeJSONParser
 
 from . import presenters, services, stats
 from .h5p import xapi
@@ -132,6 +133,7 @@ class AttemptViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied(_("You can only answer your own attempts."))
         return attempt
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)  # presenters.attempt_view: the attempt page's own shape
     def retrieve(self, request, *args, **kwargs):
         attempt = self.get_object()
         if attempt.member_id == getattr(member_of(request.user), "pk", None):
@@ -212,7 +214,7 @@ class H5PPackageViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = H5PPackageSerializer
     queryset = H5PPackage.objects.order_by("-created_at")
     # Uploads arrive as multipart, xAPI statements as JSON.
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {

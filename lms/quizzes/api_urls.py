@@ -1,13 +1,14 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from lms.site.api_routing import ApiRouter
 
 from . import api
 
-router = SimpleRouter()
+router = ApiRouter()
 router.register("quizzes", api.QuizViewSet, basename="api-quiz")
 router.register("quiz-attempts", api.AttemptViewSet, basename="api-quiz-attempt")
 router.register("h5p", api.H5PPackageViewSet, basename="api-h5p")
 
 urlpatterns = [
-    path("quiz-answers/<int:answer_id>/grade/", api.grade_answer, name="api-quiz-answer-grade"),
+    path("quiz-answers/<id:answer_id>/grade/", api.grade_answer, name="api-quiz-answer-grade"),
 ] + router.urls

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from lms.site import api_routing  # noqa: F401 - registers the <id:...> converter
+
 from . import api
 
 urlpatterns = [
     path("recommendations/", api.recommendation_list, name="api-recommendations"),
-    path("recommendations/<int:pk>/dismiss/", api.dismiss, name="api-recommendation-dismiss"),
-    path("recommendations/talks/<int:talk_id>/done/", api.talk_done, name="api-recommendation-talk-done"),
-    path("recommendations/courses/<int:course_id>/also-completed/", api.also_completed,
+    path("recommendations/<id:pk>/dismiss/", api.dismiss, name="api-recommendation-dismiss"),
+    path("recommendations/talks/<id:talk_id>/done/", api.talk_done, name="api-recommendation-talk-done"),
+    path("recommendations/courses/<id:course_id>/also-completed/", api.also_completed,
          name="api-recommendation-also-completed"),
 ]

@@ -1,8 +1,10 @@
 from django.urls import path
 
+from lms.site import api_routing  # noqa: F401 - registers the <id:...> converter
+
 from . import views
 
 urlpatterns = [
-    path("recommendations/<int:pk>/dismiss/", views.dismiss, name="recommendation-dismiss"),
-    path("recommendations/talks/<int:talk_id>/done/", views.talk_done, name="recommendation-talk-done"),
+    path("recommendations/<id:pk>/dismiss/", views.dismiss, name="recommendation-dismiss"),
+    path("recommendations/talks/<id:talk_id>/done/", views.talk_done, name="recommendation-talk-done"),
 ]

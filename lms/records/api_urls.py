@@ -1,7 +1,7 @@
-from rest_framework.routers import SimpleRouter
+from lms.site.api_routing import ApiRouter
 
 from . import api
 
-router = SimpleRouter()
+router = ApiRouter()
 router.register("ledger", api.LedgerViewSet, basename="api-ledger")
 urlpatterns = router.urls

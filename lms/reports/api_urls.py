@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from lms.site.api_routing import ApiRouter
 
 from . import api
 
-router = SimpleRouter()
+router = ApiRouter()
 router.register("reports/audit", api.AuditLogViewSet, basename="api-report-audit")
 router.register("reports/subscriptions", api.SubscriptionViewSet, basename="api-report-subscription")
 
@@ -11,6 +12,6 @@ urlpatterns = router.urls + [
     path("reports/", api.ReportListView.as_view(), name="api-reports"),
     path("reports/exports/<uuid:token>/", api.ExportJobView.as_view(), name="api-report-export"),
     path("reports/<slug:name>/", api.ReportView.as_view(), name="api-report"),
-    path("archives/<int:member_id>/", api.ArchiveView.as_view(), name="api-archive"),
-    path("archives/<int:member_id>/pdf/", api.ArchivePdfView.as_view(), name="api-archive-pdf"),
+    path("archives/<id:member_id>/", api.ArchiveView.as_view(), name="api-archive"),
+    path("archives/<id:member_id>/pdf/", api.ArchivePdfView.as_view(), name="api-archive-pdf"),
 ]

@@ -1,5 +1,7 @@
 """One JSON error shape for the whole API: {"error": message, "code": ..., "fields": {...}}."""
 
+from django.db import DataError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -15,6 +17,10 @@ def _first_message(detail) -> str:
 
 
 def json_exception_handler(exc, context):
+    if isinstance(exc, OverflowError | DataError):
+        # A number or text the database cannot hold (an id beyond 64 bits in a filter, say): the input is
+        # wrong, not the server. Routes and serializers bound their ids; this is the net under them.
+        exc = exceptions.ValidationError(_("A value is out of range."), code="out_of_range")
     response = exception_handler(exc, context)
     if response is None:
         return None

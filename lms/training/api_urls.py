@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from lms.site.api_routing import ApiRouter
 
 from . import api
 
-router = SimpleRouter()
+router = ApiRouter()
 router.register("assignments", api.AssignmentViewSet, basename="api-assignments")
 router.register("training-plans", api.TrainingPlanViewSet, basename="api-training-plans")
 urlpatterns = router.urls
