@@ -38,8 +38,11 @@ check:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 
+# The whole suite on the embedded default (SQLite), then again on PostgreSQL (started privately by
+# tools/local_services.py, installed from Debian's packages when missing).
 test: setup lint check
 	$(PY) -m pytest
+	$(PY) tools/local_services.py run -- $(PY) -m pytest -p no:cacheprovider
 
 # Regenerate and compile translation catalogues after changing strings.
 messages:

@@ -3,8 +3,9 @@
     python tools/local_services.py run [--dir DIR] -- COMMAND ...
 
 installs the Debian packages when they are missing (as root), starts both servers under DIR (a temporary
-folder by default) on free loopback ports, runs COMMAND with ``LMS_TEST_DATABASE_URL``/``DATABASE_URL`` and
-``LMS_TEST_REDIS_URL``/``CELERY_BROKER_URL`` set, stops the servers and exits with the command's status.
+folder by default) on free loopback ports, runs COMMAND with ``LMS_TEST_DATABASE_URL`` and ``LMS_TEST_REDIS_URL``
+set (with ``--production`` also ``DATABASE_URL`` and ``CELERY_BROKER_URL``), stops the servers and exits with
+the command's status.
 Nothing system-wide is changed beyond the package install: no service is enabled, no default port is used.
 """
 
@@ -132,19 +133,18 @@ class Services:
             subprocess.run(_as_owner([str(pg_bindir() / "pg_ctl"), "-D", str(self.pg_data), "-m", "fast", "stop"]),
                            check=False, stdout=subprocess.DEVNULL)
 
-    def environment(self) -> dict[str, str]:
-        return {
-            "LMS_TEST_DATABASE_URL": self.database_url,
-            "DATABASE_URL": self.database_url,
-            "LMS_TEST_REDIS_URL": self.redis_url,
-            "CELERY_BROKER_URL": self.redis_url,
-        }
+    def environment(self, production: bool = False) -> dict[str, str]:
+        env = {"LMS_TEST_DATABASE_URL": self.database_url, "LMS_TEST_REDIS_URL": self.redis_url}
+        if production:
+            env.update(DATABASE_URL=self.database_url, CELERY_BROKER_URL=self.redis_url)
+        return env
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["run"])
     parser.add_argument("--dir", help="where the servers keep their data (default: a temporary folder)")
+    parser.add_argument("--production", action="store_true", help="also set DATABASE_URL and CELERY_BROKER_URL")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -155,7 +155,7 @@ def main(argv=None) -> int:
     try:
         services.start()
         print(f"PostgreSQL at {services.database_url}, Redis at {services.redis_url}", flush=True)
-        return subprocess.call(command, env={**os.environ, **services.environment()})
+        return subprocess.call(command, env={**os.environ, **services.environment(args.production)})
     finally:
         services.stop()
         if not args.dir:

@@ -139,6 +139,7 @@ def test_flush_leaves_no_orphaned_full_text_rows():
     assert get_backend().match_talks(Tok("八项规定")) == {}
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the talk-level pronunciation table is SQLite FTS5's")
 def test_migration_fills_the_talk_sound_table_of_talks_indexed_before_it(admin):
     """Installs that indexed talks before the talk-level pronunciation table existed get it filled."""
     import importlib
