@@ -1,6 +1,6 @@
 """ASR benchmark: the talk pipeline versus plain faster-whisper, same model, same files, same run.
 
-    .venv/bin/python bench/asr_bench.py [--talks ../shared/talks] [--repeats 3] [--language auto|manifest]
+    .venv/bin/python bench/asr_bench.py [--talks samples/talks] [--repeats 3] [--language auto|manifest]
 
 For every media file listed in the manifest it runs
   * plain faster-whisper: ``WhisperModel.transcribe(path)`` with its defaults, and
@@ -45,7 +45,7 @@ def setup_django(workdir: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--talks",
-                        default=os.environ.get("LMS_SAMPLE_TALKS_DIR") or str(REPO.parent / "shared" / "talks"))
+                        default=os.environ.get("LMS_SAMPLE_TALKS_DIR") or str(REPO / "samples" / "talks"))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--language", choices=["auto", "manifest"], default="auto",
                         help="auto: both detect the language (the ingest default); manifest: both are told it")

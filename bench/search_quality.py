@@ -1,6 +1,6 @@
 """Search quality on the sample talks, transcribed by the real model.
 
-    .venv/bin/python bench/search_quality.py [--talks ../shared/talks] [--keep DIR]
+    .venv/bin/python bench/search_quality.py [--talks samples/talks] [--keep DIR]
 
 Ingests every talk of ``manifest.json`` with ``manage.py ingest_talk --sync`` (media pipeline, Whisper
 base, then indexing through transcript_ready) into a throw-away database, runs every query of the
@@ -30,8 +30,8 @@ SLACK = 1.0  # seconds around the query's window
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--talks", default=os.environ.get("LMS_SAMPLE_TALKS_DIR") or str(ROOT.parent / "shared" / "talks"),
-                   help="folder with manifest.json (default: $LMS_SAMPLE_TALKS_DIR or ../shared/talks)")
+    p.add_argument("--talks", default=os.environ.get("LMS_SAMPLE_TALKS_DIR") or str(ROOT / "samples" / "talks"),
+                   help="folder with manifest.json (default: $LMS_SAMPLE_TALKS_DIR or samples/talks)")
     p.add_argument("--keep", help="use (and keep) this directory for the database instead of a temporary one")
     return p.parse_args()
 

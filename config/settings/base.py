@@ -12,8 +12,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("LMS_VAR_DIR", BASE_DIR / "var"))
 # Runtime state (SQLite file, broker queue, media, model cache) lives here.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-# Sample talks with manifest.json (demo data, tests, benchmarks): ../shared/talks beside the checkout.
-LMS_SAMPLE_TALKS_DIR = Path(os.environ.get("LMS_SAMPLE_TALKS_DIR") or BASE_DIR.parent / "shared" / "talks")
+# Sample talks with manifest.json (demo data, tests, benchmarks): the repository's own samples/talks, made by
+# tools/make_sample_talks.py; LMS_SAMPLE_TALKS_DIR points elsewhere (another set with the same manifest shape).
+LMS_SAMPLE_TALKS_DIR = Path(os.environ.get("LMS_SAMPLE_TALKS_DIR") or BASE_DIR / "samples" / "talks")
 (VAR_DIR / "static").mkdir(exist_ok=True)
 
 INSTALLED_APPS = [

@@ -51,7 +51,7 @@ CATEGORIES = [("理论学习", "theory"), ("党史学习", "party-history"), ("�
 GLOSSARY = "三会一课,支部书记,党章党规,学时,主题党日,八项规定,礼品礼金,隐患排查,三级安全教育"
 
 TALKS = [
-    # file in ../shared/talks, title, language, speaker, category slug
+    # file in samples/talks, title, language, speaker, category slug
     ("dev01_dangke.mp4", "专题党课：新时代党员教育培训", "zh", "王建国", "theory"),
     ("dev02_anquan.ogg", "安全生产月专题讲座", "zh", "安全环保部", "safety"),
     ("dev03_lianzheng.mp4", "廉洁从业警示教育", "zh", "纪委办公室", "integrity"),

@@ -1,4 +1,4 @@
-"""Fixtures for media tests: the sample talks in ../shared/talks, generated bad inputs, the real model."""
+"""Fixtures for media tests: the sample talks in samples/talks, generated bad inputs, the real model."""
 
 import json
 import wave

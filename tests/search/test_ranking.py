@@ -81,7 +81,7 @@ def test_traditional_full_width_and_english_normalization(admin):
 
 
 def test_every_sample_query_finds_its_moment_first_on_whisper_transcripts(admin):
-    """Whisper base output of ../shared/talks (recorded in tests/search/data): plain substring search
+    """Whisper base output of samples/talks (recorded in tests/search/data): plain substring search
     misses most of these; the tiers find every one as the first moment."""
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     talks = {key: make_talk_with_segments(manifest[key]["title"], lines) for key, lines in asr_transcripts().items()}
