@@ -3,7 +3,7 @@ from pathlib import Path
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")  # as config.wsgi
 
 app = Celery("lms")
 app.config_from_object("django.conf:settings", namespace="CELERY")

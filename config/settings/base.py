@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -188,6 +190,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["lms.site.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lms.site.schema.error_responses"],
+    "ENUM_NAME_OVERRIDES": {"TalkStatusEnum": "content_library.models.Talk.Status"},
     # Swagger UI and Redoc from our own static files: intranets have no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -268,3 +271,24 @@ LMS_PDF_FONT = os.environ.get("LMS_PDF_FONT", "")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 CSRF_FAILURE_VIEW = "lms.site.views.csrf_failure"
+
+# Content-Security-Policy (django-csp): everything from our own origin, so an injected tag cannot load or send
+# anything elsewhere. Inline scripts and styles are still allowed because the Wagtail admin and H5P need them;
+# CSP_EXTRA_MEDIA_SRC adds hosts of livestreams or an S3 media endpoint (space-separated).
+_EXTRA_MEDIA = os.environ.get("CSP_EXTRA_MEDIA_SRC", "").split()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_EXTRA_MEDIA],
+        "media-src": ["'self'", "blob:", *_EXTRA_MEDIA],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", *_EXTRA_MEDIA],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}

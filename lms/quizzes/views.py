@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from lms.org.scope import can_view_member, member_of
@@ -191,6 +192,7 @@ def h5p_player_context(package: H5PPackage, request) -> dict:
 
 
 @login_required
+@xframe_options_sameorigin
 def h5p_detail(request, package_id):
     package = get_object_or_404(H5PPackage, pk=package_id)
     return render(request, "quizzes/h5p_detail.html",
@@ -226,6 +228,7 @@ def h5p_user_data(request, package_id, data_type, sub_content_id):
 
 
 @login_required
+@xframe_options_sameorigin  # the H5P player frames the package's own files
 def h5p_content(request, package_id, path):
     """A file of an unpacked package, served from our origin (the player fetches them)."""
     package = get_object_or_404(H5PPackage, pk=package_id)
