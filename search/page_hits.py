@@ -22,6 +22,7 @@ def page_query_string(aq: AnalyzedQuery) -> str:
 def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
     """Live courses and lessons (of live courses) through Wagtail's search backend, one query for both."""
     try:
+        from lms.catalog.access import PageAccess
         from lms.catalog.models import CoursePage, LessonPage
     except ImportError:  # catalog app not installed
         return []
@@ -39,18 +40,20 @@ def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
         query, Page, operator="and", order_by_relevance=False)[:MAX_PAGE_HITS]}
     if not found:
         return []
-    courses = {row["path"]: row for row in CoursePage.objects.live().values("pk", "path", "tier")}
+    rule = PageAccess(user)  # the catalog's view restrictions, as on the pages themselves
+    courses = {row["path"]: row for row in rule.filter(CoursePage.objects.all()).values("pk", "path", "tier")}
     cats = defaultdict(list)
     for page_id, slug, name in CoursePage.categories.through.objects.filter(
             coursepage_id__in=[c["pk"] for c in courses.values()]).values_list(
             "coursepage_id", "category__slug", "category__name"):
         cats[page_id].append((slug, name))
     hits = []
-    specific = [*CoursePage.objects.live().filter(pk__in=found), *LessonPage.objects.live().filter(pk__in=found)]
+    specific = [*rule.filter(CoursePage.objects.filter(pk__in=found)),
+                *rule.filter(LessonPage.objects.filter(pk__in=found))]
     for page in specific:
         kind = "course" if isinstance(page, CoursePage) else "lesson"
         course = courses.get(page.path if kind == "course" else page.path[:-page.steplen])
-        if course is None:  # a lesson of an unpublished course
+        if course is None:  # a lesson of an unpublished or closed course
             continue
         in_title, title_hl = title_match(page.title, aq)
         summary_text = getattr(page, "summary", "") or page.search_description or ""

@@ -24,9 +24,11 @@ def suggest(user, q: str, limit: int = 8) -> list[dict]:
     talks = visible_talks(user).filter(status=Talk.Status.READY).values_list("pk", "title")[:20000]
     candidates = [("talk", pk, title) for pk, title in talks]
     try:
+        from lms.catalog.access import viewable
         from lms.catalog.models import CoursePage
 
-        candidates += [("course", pk, title) for pk, title in CoursePage.objects.live().values_list("pk", "title")]
+        candidates += [("course", pk, title)
+                       for pk, title in viewable(user, CoursePage.objects.all()).values_list("pk", "title")]
     except ImportError:
         pass
     for kind, pk, title in candidates:

@@ -1,5 +1,6 @@
 from rest_framework import serializers, viewsets
 
+from . import access
 from .listing import filtered_courses
 from .models import CoursePage, LessonPage
 
@@ -24,7 +25,11 @@ class CourseSerializer(serializers.ModelSerializer):
 
 
 class CourseDetailSerializer(CourseSerializer):
-    lessons = LessonSerializer(many=True, read_only=True)
+    lessons = serializers.SerializerMethodField()
+
+    def get_lessons(self, course) -> list[dict]:
+        rule = access.PageAccess(self.context["request"].user)
+        return LessonSerializer([lesson for lesson in course.lessons if rule.allows(lesson)], many=True).data
 
     class Meta(CourseSerializer.Meta):
         fields = CourseSerializer.Meta.fields + ["lessons"]
@@ -36,7 +41,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        return filtered_courses(self.request.query_params)
+        return access.viewable(self.request.user, filtered_courses(self.request.query_params))
 
     def get_serializer_class(self):
         return CourseDetailSerializer if self.action == "retrieve" else CourseSerializer

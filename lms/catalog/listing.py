@@ -6,6 +6,7 @@ from content_library.models import Category
 from lms.org.models import Role
 from lms.org.scope import member_of
 
+from . import access
 from .models import TIER_ORDER, CoursePage, LessonPage, Tier
 
 
@@ -28,7 +29,7 @@ def filtered_courses(params, base=None):
 def catalog_context(page, request) -> dict:
     from lms.progress.services import course_progress_map
 
-    courses = list(filtered_courses(request.GET, CoursePage.objects.live().descendant_of(page)))
+    courses = list(filtered_courses(request.GET, access.viewable(request.user, CoursePage.objects.descendant_of(page))))
     member = member_of(request.user)
     progress = course_progress_map(member, courses) if member else {}
     for course in courses:

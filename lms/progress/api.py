@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -6,6 +5,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from lms.catalog import access
 from lms.catalog.models import CoursePage, LessonPage
 from lms.org.scope import member_of, visible_members
 
@@ -20,9 +20,14 @@ def _caller_member(request):
     return member
 
 
+class OpenCourseField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return access.viewable(self.context["request"].user, CoursePage.objects.all())
+
+
 class EnrollmentSerializer(serializers.ModelSerializer):
     course_title = serializers.CharField(source="course.title", read_only=True)
-    course = serializers.PrimaryKeyRelatedField(queryset=CoursePage.objects.live())
+    course = OpenCourseField()
 
     class Meta:
         model = Enrollment
@@ -75,11 +80,13 @@ class HeartbeatSerializer(serializers.Serializer):
     event = serializers.ChoiceField(choices=["progress", "seek", "pause", "ended", "time"], default="progress")
 
 
-def _live_lesson(lesson_id) -> LessonPage:
-    lesson = LessonPage.objects.live().filter(pk=lesson_id).select_related("video").first()
+def _open_lesson(request, lesson_id) -> LessonPage:
+    """A lesson the caller may open; others (unpublished, restricted) do not exist for them."""
+    lesson = access.viewable(request.user, LessonPage.objects.filter(pk=lesson_id).select_related("video")).first()
     if lesson is None:
         raise NotFound(_("No such lesson."))
     return lesson
+
 
 
 class HeartbeatResponseSerializer(serializers.Serializer):
@@ -95,7 +102,7 @@ class HeartbeatResponseSerializer(serializers.Serializer):
 def heartbeat(request, lesson_id):
     """The player's heartbeat: {"position": seconds, "event": progress|seek|pause|ended|time}."""
     member = _caller_member(request)
-    lesson = _live_lesson(lesson_id)
+    lesson = _open_lesson(request, lesson_id)
     data = HeartbeatSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     try:
@@ -117,7 +124,7 @@ def heartbeat(request, lesson_id):
 @api_view(["POST"])
 def confirm(request, lesson_id):
     member = _caller_member(request)
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = _open_lesson(request, lesson_id)
     try:
         lp = services.confirm_lesson(member, lesson)
     except services.ProgressError as exc:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.catalog import access
 from lms.catalog.models import CoursePage, LessonPage
 from lms.records import ledger
 
@@ -36,7 +37,20 @@ class BeatResult:
     completed_now: bool
 
 
+class PageClosed(ProgressError):
+    """The member may not open this course or lesson (lms.catalog.access)."""
+
+
+def require_access(member, page) -> None:
+    if not access.can_view(member.user, page):
+        raise PageClosed(_("This course is not open to you."))
+
+
 def enroll(member, course: CoursePage, source: str = Enrollment.Source.SELF) -> tuple[Enrollment, bool]:
+    """Enroll; a member enrolling themselves must be able to open the course (assignments by HR are not
+    checked here: the training plan decides those)."""
+    if source == Enrollment.Source.SELF:
+        require_access(member, course)
     return Enrollment.objects.get_or_create(member=member, course=course, defaults={"source": source})
 
 
@@ -53,6 +67,7 @@ def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str 
     wall-clock time since the previous beat allows is treated as a seek.
     """
     now = now or timezone.now()
+    require_access(member, lesson)
     try:
         position = float(position)
     except (TypeError, ValueError) as exc:
@@ -92,6 +107,7 @@ def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str 
 def confirm_lesson(member, lesson: LessonPage, *, now=None) -> LessonProgress:
     """Text/document lessons: the member confirms after the minimum study time."""
     now = now or timezone.now()
+    require_access(member, lesson)
     if lesson.completion_rule != LessonPage.Completion.CONFIRM:
         raise ProgressError(_("This lesson is completed by its own activity, not by confirming."))
     with transaction.atomic():
@@ -140,7 +156,8 @@ def update_course_progress(member, course: CoursePage, *, now=None) -> Enrollmen
     """Recompute the course percentage and complete it (crediting hours once) when all required lessons are done."""
     now = now or timezone.now()
     with transaction.atomic():
-        enrollment, _created = enroll(member, course)
+        # Bookkeeping of progress already made (access was checked where the member acted).
+        enrollment, _created = Enrollment.objects.get_or_create(member=member, course=course)
         # Serialize completions of one member's course: two lessons finished at
         # the same moment must not both miss each other's completion.
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.catalog import access
 from lms.catalog.models import CoursePage, LessonPage
 from lms.org.scope import member_of
 from lms.records.ledger import hours_for_year
@@ -49,7 +50,7 @@ def my_learning(request):
 @require_POST
 def enroll(request, course_id):
     member = _member_or_404(request)
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    course = access.get_viewable_or_404(request.user, CoursePage.objects.all(), pk=course_id)
     _enrollment, created = services.enroll(member, course)
     if created:
         messages.success(request, _("You are enrolled in %(course)s.") % {"course": course.title})
@@ -60,7 +61,7 @@ def enroll(request, course_id):
 @require_POST
 def confirm(request, lesson_id):
     member = _member_or_404(request)
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = access.get_viewable_or_404(request.user, LessonPage.objects.all(), pk=lesson_id)
     try:
         services.confirm_lesson(member, lesson)
     except services.ProgressError as exc:

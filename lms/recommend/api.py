@@ -1,6 +1,5 @@
 """/api/v1/recommendations/: the caller's recommendations, dismissals, talk completions, related items."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -9,6 +8,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from content_library.models import Talk
+from lms.catalog import access
 from lms.catalog.models import CoursePage
 from lms.org.scope import member_of
 
@@ -96,5 +96,5 @@ def talk_done(request, talk_id):
 @api_view(["GET"])
 def also_completed(request, course_id):
     """Members who completed this course also completed … (visible items only)."""
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    course = access.get_viewable_or_404(request.user, CoursePage.objects.all(), pk=course_id)
     return Response(services.also_completed(course, request.user, member_of(request.user)))
