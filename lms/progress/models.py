@@ -48,6 +48,9 @@ class LessonProgress(models.Model):
     watched_seconds = models.FloatField(_("seconds watched"), default=0)
     last_position = models.FloatField(null=True, blank=True)
     last_beat_at = models.DateTimeField(null=True, blank=True)
+    # When the current run of continuous beats began: of a member's lessons beating at once, only the one
+    # whose run began last is credited (services.record_heartbeat).
+    stream_started_at = models.DateTimeField(null=True, blank=True)
     time_spent_seconds = models.FloatField(_("time spent (s)"), default=0)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)

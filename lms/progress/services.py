@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lms.catalog import access
 from lms.catalog.models import CoursePage, LessonPage
+from lms.org.models import Member
 from lms.records import ledger
 
 from . import signals
@@ -59,6 +60,13 @@ def _progress_for_update(member, lesson) -> LessonProgress:
     return LessonProgress.objects.select_for_update().get(member=member, lesson=lesson)
 
 
+def _newer_stream_elsewhere(member, lesson, started_at, now) -> bool:
+    """Another lesson of the member is still beating and its run of beats began after this one's."""
+    return (LessonProgress.objects.filter(member=member, stream_started_at__gt=started_at,
+                                          last_beat_at__gte=now - datetime.timedelta(seconds=MAX_BEAT_GAP_SECONDS))
+            .exclude(lesson=lesson).exists())
+
+
 def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str = "progress",
                      now: datetime.datetime | None = None) -> BeatResult:
     """Count the seconds played since the previous beat, if they could really have been played.
@@ -80,9 +88,15 @@ def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str 
 
     counted = 0.0
     with transaction.atomic():
+        # One member's beats are taken one at a time, so two players cannot both see themselves as the newest.
+        Member.objects.select_for_update().filter(pk=member.pk).first()
         lp = _progress_for_update(member, lesson)
         elapsed = (now - lp.last_beat_at).total_seconds() if lp.last_beat_at else None
         continuous = elapsed is not None and 0 <= elapsed <= MAX_BEAT_GAP_SECONDS
+        if not continuous or lp.stream_started_at is None:
+            lp.stream_started_at = now
+        # Study time is credited on one lesson at a time: a lesson playing beside a newer stream earns nothing.
+        continuous = continuous and not _newer_stream_elsewhere(member, lesson, lp.stream_started_at, now)
         if event in ("progress", "pause", "ended") and continuous and lp.last_position is not None:
             delta = position - lp.last_position
             if 0 < delta <= elapsed * MAX_PLAYBACK_RATE + BEAT_SLACK_SECONDS:
@@ -94,7 +108,7 @@ def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str 
             lp.time_spent_seconds += min(elapsed, MAX_TIME_PER_BEAT)
         lp.last_position = position
         lp.last_beat_at = now
-        lp.save(update_fields=["watched", "watched_seconds", "last_position", "last_beat_at",
+        lp.save(update_fields=["watched", "watched_seconds", "last_position", "last_beat_at", "stream_started_at",
                                "time_spent_seconds", "updated_at"])
         completed_now = False
         if (lesson.completion_rule == LessonPage.Completion.VIDEO and duration
