@@ -10,10 +10,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from lms.org.scope import is_hr
 
 from . import views_admin
+from .admin_scope import MemberScopedViewSet
 from .models import Member, OrgUnit, Role
 
 
-class MemberViewSet(SnippetViewSet):
+class MemberViewSet(MemberScopedViewSet):
     model = Member
     icon = "user"
     menu_label = _("Members")

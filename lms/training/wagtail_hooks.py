@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.org.admin_scope import MemberScopedViewSet
+
 from .models import Assignment, TrainingPlan
 
 
@@ -16,8 +18,9 @@ class TrainingPlanViewSet(SnippetViewSet):
     menu_order = 220
 
 
-class AssignmentViewSet(SnippetViewSet):
+class AssignmentViewSet(MemberScopedViewSet):
     model = Assignment
+    member_field = "member"
     icon = "tasks"
     menu_label = _("Assignments")
     list_display = ["member", "course", "source", "rule_name", "due_on", "status", "assigned_at"]
