@@ -90,9 +90,9 @@ MALICIOUS = {
     "zip bomb": (_zip_bomb, "unpacks to more than"),
     "too many files": (_many_files, "more than 20 files"),
     "php file": (lambda: build_h5p(extra={"content/shell.php": b"<?php system($_GET[1]);"}), "not allowed"),
-    "html file": (lambda: build_h5p(extra={"H5P.LmsFixtureQuestion-1.0/page.html": b"<script>"}), "not allowed"),
+    "html file": (lambda: build_h5p(extra={"content/page.html": b"<script>"}), "not allowed"),
     "script in content": (lambda: build_h5p(extra={"content/evil.js": b"alert(1)"}), "not allowed"),
-    "no extension": (lambda: build_h5p(extra={"H5P.LmsFixtureQuestion-1.0/LICENSE": b"MIT"}), "not allowed"),
+    "no extension": (lambda: build_h5p(extra={"content/LICENSE": b"MIT"}), "not allowed"),
     "no h5p.json": (lambda: build_h5p(drop={"h5p.json"}), "h5p.json is missing"),
     "no content.json": (lambda: build_h5p(drop={"content/content.json"}), "content/content.json is missing"),
     "library missing": (lambda: build_h5p(drop={"H5P.LmsFixtureQuestion-1.0/library.json"}),
@@ -158,3 +158,57 @@ def test_deleting_a_package_removes_its_files(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         package.delete()
     assert not root.exists()
+
+
+LIB = "H5P.LmsFixtureQuestion-1.0"
+LIBRARY_JSON = (Path(__file__).parent / "h5p_fixture" / LIB / "library.json").read_text()
+
+
+@pytest.mark.parametrize("name", [f"{LIB}/flash/player.swf", f"{LIB}/page.html", f"{LIB}/LICENSE"])
+def test_library_files_of_other_types_are_left_out_not_refused(trainer_api, name):
+    """H5P's official exports bundle old Flash fallbacks in libraries: the reference validator accepts the
+    package and drops those files; so do we, and they are never stored nor served."""
+    response = _post(trainer_api, build_h5p(extra={name: b"not allowed here"}))
+    assert response.status_code == 201, response.content
+    package = H5PPackage.objects.get(pk=response.json()["id"])
+    root = Path(settings.MEDIA_ROOT) / package.storage_dir
+    assert not (root / name).exists() and package.file_count == 5
+    from django.test import Client
+
+    web = Client()
+    web.force_login(MemberFactory().user)
+    assert web.get(f"/h5p/{package.pk}/content/{name}").status_code == 404
+
+
+LIBRARY_CASES = {
+    "folder without version": (
+        lambda: build_h5p(drop={f"{LIB}/{f}" for f in ("library.json", "question.js", "question.css")}, extra={
+            f"H5P.LmsFixtureQuestion/{f}": (Path(__file__).parent / "h5p_fixture" / LIB / f).read_bytes()
+            for f in ("library.json", "question.js", "question.css")}),
+        "does not contain the library"),
+    "folder named for another version": (
+        lambda: build_h5p(extra={"H5P.Other-2.0/library.json": LIBRARY_JSON.encode()}), "must be named"),
+    "library.json not json": (lambda: build_h5p(replace={f"{LIB}/library.json": b"{oops"}), "not valid JSON"),
+    "library.json without title": (
+        lambda: build_h5p(replace={f"{LIB}/library.json": LIBRARY_JSON.replace('"title"', '"name"').encode()}),
+        "needs a title"),
+    "bad patch version": (
+        lambda: build_h5p(replace={f"{LIB}/library.json": LIBRARY_JSON.replace(
+            '"patchVersion": 0', '"patchVersion": "x"').encode()}), "patchVersion"),
+    "core api too new": (
+        lambda: build_h5p(replace={f"{LIB}/library.json": LIBRARY_JSON.replace(
+            '"coreApi": {"majorVersion": 1, "minorVersion": 24}',
+            '"coreApi": {"majorVersion": 1, "minorVersion": 99}').encode()}), "needs H5P core 1.99"),
+    "language file not json": (lambda: build_h5p(extra={f"{LIB}/language/zh.json": b"[broken"}), "not valid JSON"),
+    "unused library broken": (lambda: build_h5p(extra={"H5P.Unused-1.0/library.json": b"{}"}), "needs a title"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LIBRARY_CASES))
+def test_libraries_are_checked_as_the_reference_validator_does(case, trainer_api):
+    make, reason = LIBRARY_CASES[case]
+    before = sorted(_stored_files())
+    response = _post(trainer_api, make())
+    assert response.status_code == 400, response.content
+    assert reason in response.json()["error"]
+    assert not H5PPackage.objects.exists() and sorted(_stored_files()) == before

@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 MACHINE_NAME = re.compile(r"^[\w.\-]{1,255}$")
+LIBRARY_FOLDER = re.compile(r"^(?P<name>[\w.\-]{1,255})-(?P<major>\d{1,5})\.(?P<minor>\d{1,5})$")
+# The H5P core API of the bundled player (h5p-standalone 3.8 ships core 1.26).
+CORE_API = (1, 26)
 DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -53,6 +56,7 @@ class Entry:
 class Inspection:
     entries: list[Entry] = field(default_factory=list)
     total_bytes: int = 0
+    skipped: list[str] = field(default_factory=list)  # library files of types H5P does not allow
 
 
 def _shown(name: str) -> str:
@@ -106,9 +110,13 @@ def inspect_archive(zf: zipfile.ZipFile) -> Inspection:
         seen.add(key)
         ext = _extension(name)
         allowed = set(conf.H5P_CONTENT_EXTENSIONS)
-        if len(parts) > 1 and parts[0] != "content":
+        in_library = len(parts) > 1 and parts[0] != "content"
+        if in_library:
             allowed |= conf.H5P_LIBRARY_EXTRA_EXTENSIONS  # library folders may hold code and styles
         if ext not in allowed:
+            if in_library:
+                result.skipped.append(name)
+                continue
             raise H5PError(_("File type not allowed in an H5P package: %(name)s") % {"name": shown})
         result.total_bytes += info.file_size
         if result.total_bytes > max_bytes:
@@ -164,6 +172,52 @@ def _dependency(dep, where: str) -> tuple[str, int, int]:
     return name, major, minor
 
 
+def _version(value, field_name: str, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise H5PError(_("%(file)s has an invalid %(field)s.") % {"file": where, "field": field_name})
+    return int(value)
+
+
+def _check_library_json(root: Path, folder: str) -> dict:
+    """A library folder's library.json: the shape H5P requires, the folder's own name and version, a core
+    API we run, well-formed dependencies and language files."""
+    where = f"{folder}/library.json"
+    if not (root / where).is_file():
+        raise H5PError(_("The library folder %(folder)s has no library.json.") % {"folder": _shown(folder)})
+    lib = _read_json(root, where)
+    match = LIBRARY_FOLDER.match(folder)
+    title, name = lib.get("title"), lib.get("machineName")
+    if not isinstance(title, str) or not title.strip() or not isinstance(name, str) or not MACHINE_NAME.match(name):
+        raise H5PError(_("%(file)s needs a title and a valid machineName.") % {"file": where})
+    major, minor = (_version(lib.get(key), key, where) for key in ("majorVersion", "minorVersion"))
+    _version(lib.get("patchVersion"), "patchVersion", where)
+    if match is None or (match["name"], int(match["major"]), int(match["minor"])) != (name, major, minor):
+        raise H5PError(_("The library folder %(folder)s must be named %(name)s.")
+                       % {"folder": _shown(folder), "name": f"{name}-{major}.{minor}"})
+    if lib.get("runnable") not in (0, 1, True, False):
+        raise H5PError(_("%(file)s has an invalid runnable flag.") % {"file": where})
+    core = lib.get("coreApi")
+    if core is not None:
+        if not isinstance(core, dict):
+            raise H5PError(_("%(file)s has an invalid coreApi.") % {"file": where})
+        needed = tuple(_version(core.get(key), "coreApi", where) for key in ("majorVersion", "minorVersion"))
+        if needed > CORE_API:
+            raise H5PError(_("The library %(lib)s needs H5P core %(needed)s; this platform runs %(core)s.")
+                           % {"lib": f"{name} {major}.{minor}", "needed": "{}.{}".format(*needed),
+                              "core": "{}.{}".format(*CORE_API)})
+    for key in ("preloadedDependencies", "dynamicDependencies", "editorDependencies"):
+        deps = lib.get(key, [])
+        if not isinstance(deps, list):
+            raise H5PError(_("%(file)s has an invalid library dependency.") % {"file": where})
+        for dep in deps:
+            _dependency(dep, where)
+    language = root / folder / "language"
+    if language.is_dir():
+        for path in sorted(language.glob("*.json")):
+            _read_json(root, path.relative_to(root).as_posix())
+    return lib
+
+
 def _check_libraries(root: Path, deps: list, where: str) -> None:
     """Every library the content needs (and their own dependencies) must be in the package."""
     pending = [(_dependency(d, where), where) for d in deps]
@@ -173,16 +227,12 @@ def _check_libraries(root: Path, deps: list, where: str) -> None:
         if (name, major, minor) in done:
             continue
         done.add((name, major, minor))
-        folder = next((f for f in (f"{name}-{major}.{minor}", name) if (root / f / "library.json").is_file()), None)
-        if folder is None:
+        folder = f"{name}-{major}.{minor}"
+        if not (root / folder / "library.json").is_file():
             raise H5PError(_("The package does not contain the library %(lib)s (needed by %(by)s). Export the "
                              "content with its libraries.") % {"lib": f"{name} {major}.{minor}", "by": needed_by})
         lib_file = f"{folder}/library.json"
-        lib = _read_json(root, lib_file)
-        if lib.get("machineName") != name or str(lib.get("majorVersion")) != str(major) \
-                or str(lib.get("minorVersion")) != str(minor):
-            raise H5PError(_("%(file)s does not describe %(lib)s.")
-                           % {"file": lib_file, "lib": f"{name} {major}.{minor}"})
+        lib = _check_library_json(root, folder)
         for key in ("preloadedJs", "preloadedCss"):
             for item in lib.get(key) or []:
                 path = item.get("path") if isinstance(item, dict) else None
@@ -211,6 +261,9 @@ def _check_metadata(root: Path) -> tuple[dict, str]:
     if main_dep is None:
         raise H5PError(_("h5p.json does not list its main library %(lib)s as a dependency.") % {"lib": main})
     _check_libraries(root, deps, "h5p.json")
+    # Every library the package carries must be well-formed, needed or not.
+    for folder in sorted(p.name for p in root.iterdir() if p.is_dir() and p.name != "content"):
+        _check_library_json(root, folder)
     return meta, f"{main_dep[0]} {main_dep[1]}.{main_dep[2]}"
 
 
@@ -259,6 +312,7 @@ class Checked:
     main_library: str
     total_bytes: int
     sha256: str
+    skipped: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -289,7 +343,10 @@ def checked_package(upload, *, filename: str):
             raise H5PError(_("The archive is damaged or uses an unsupported compression: %(error)s")
                            % {"error": exc}) from exc
         meta, main_library = _check_metadata(Path(tmp))
-        yield Checked(Path(tmp), meta, main_library, total, digest.hexdigest())
+        if inspection.skipped:
+            logger.info("H5P package %s: left out %d library files of types H5P does not allow: %s", filename,
+                        len(inspection.skipped), ", ".join(_shown(n) for n in inspection.skipped[:10]))
+        yield Checked(Path(tmp), meta, main_library, total, digest.hexdigest(), inspection.skipped)
     upload.seek(0)
 
 
