@@ -2,7 +2,8 @@
 
 Both writers hold one chunk of rows at a time: CSV goes out line by line,
 XLSX rows are written by openpyxl's write-only mode into a temporary file that
-is then streamed to the client.
+is then streamed to the client. Every cell goes through lms.site.tabular's
+safe_cell / xlsx_cells, so text is never taken for a formula.
 """
 
 import csv
@@ -15,8 +16,9 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from lms.site.tabular import safe_row, xlsx_cells
 
 from .registry import ReportRun
 
@@ -54,11 +56,11 @@ class _Echo:
 def csv_chunks(run: ReportRun, language: str, batch: int = 500) -> Iterator[str]:
     """CSV text in chunks of ``batch`` lines, starting with a BOM and the header line."""
     writer = csv.writer(_Echo())
-    yield CSV_BOM + writer.writerow(headers(run, language))
+    yield CSV_BOM + writer.writerow(safe_row(headers(run, language)))
     buffer = []
     # csv writes None as "", dates as ISO text and the naive local datetimes as "YYYY-MM-DD HH:MM:SS".
     for row in display_rows(run, language):
-        buffer.append(writer.writerow(row))
+        buffer.append(writer.writerow(safe_row(row)))
         if len(buffer) >= batch:
             yield "".join(buffer)
             buffer = []
@@ -98,11 +100,9 @@ def write_xlsx(run: ReportRun, language: str, fileobj) -> int:
         for i in range(len(head)):
             width = 12 if kinds[i] in ("number", "date") else 20 if kinds[i] == "datetime" else 24
             ws.column_dimensions[_col_letter(i)].width = width
-        cells = []
-        for label in head:
-            cell = WriteOnlyCell(ws, value=label)
+        cells = xlsx_cells(ws, head)
+        for cell in cells:
             cell.font = bold
-            cells.append(cell)
         ws.append(cells)
         return ws
 
@@ -113,7 +113,7 @@ def write_xlsx(run: ReportRun, language: str, fileobj) -> int:
         if in_sheet >= XLSX_MAX_ROWS:
             sheet_no += 1
             ws, in_sheet = new_sheet(sheet_no), 0
-        ws.append([_xlsx_value(v) for v in row])
+        ws.append(xlsx_cells(ws, [_xlsx_value(v) for v in row]))
         in_sheet += 1
         total += 1
     if total == 0:

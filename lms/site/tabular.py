@@ -1,15 +1,21 @@
-"""Reading CSV and XLSX uploads as rows of dicts with their line numbers.
+"""Reading CSV and XLSX uploads as rows of dicts with their line numbers, and making cells safe to export.
 
 Imports validate every row first and write nothing unless all rows are
 valid, so users see all their mistakes at once and no half-import happens.
+
+Every CSV and XLSX export passes its cells through ``safe_cell`` (CSV) or
+``xlsx_cells`` (XLSX), so that text such as a member called
+``=HYPERLINK(...)`` is shown as text and never run as a formula.
 """
 
 import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 
@@ -129,3 +135,49 @@ def _xlsx_rows(data: bytes, limit: int | None = None) -> list[list]:
         return rows
     finally:
         workbook.close()
+
+
+# Text starting with one of these is a formula (or becomes one) in Excel, LibreOffice and Google Sheets.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """``value`` as an exported cell: text that a spreadsheet would run as a formula gets a leading ``'``.
+
+    Only text is changed (OWASP's advice against CSV/formula injection): numbers, dates and booleans stay as
+    they are, so the number -4.0 is still a number, while the text "-2+3" becomes "'-2+3".
+    """
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_row(values) -> list:
+    """A CSV row with every cell passed through ``safe_cell``."""
+    return [safe_cell(v) for v in values]
+
+
+def xlsx_cells(sheet, values) -> list:
+    """Cells for ``sheet.append()`` (a write-only sheet too): text is neutralized and typed as a string.
+
+    openpyxl takes any text starting with "=" for a formula; a cell typed "s" is written as plain text
+    whatever it holds. Characters XML cannot carry are dropped instead of failing the whole export.
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells = []
+    for value in values:
+        if isinstance(value, Promise):
+            value = str(value)
+        if isinstance(value, str):
+            value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+        elif isinstance(value, Decimal):
+            value = float(value)
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells

@@ -23,6 +23,7 @@ from lms.org.scope import managed_units, member_of, units_q
 from lms.records.ledger import hours_for_year
 from lms.records.models import StudyHourEntry
 from lms.records.requirements import annual_requirement
+from lms.site.tabular import safe_row, xlsx_cells
 
 from . import services
 from .models import Assignment
@@ -153,7 +154,7 @@ def _export(rows, fmt: str, year: int, today):
         for m in _decorate(rows[start:start + 1000], year, today):
             table.append([
                 m.employee_no, m.name, m.org_unit.full_name if m.org_unit_id else "",
-                "" if m.required is None else str(m.required), str(m.earned), m.n_active, m.n_overdue, m.n_done,
+                m.required, m.earned, m.n_active, m.n_overdue, m.n_done,
                 m.next_due.isoformat() if m.next_due else "",
                 "; ".join(f"{a.course.title} ({a.due_on.isoformat()})" for a in m.overdue_assignments),
             ])
@@ -161,7 +162,7 @@ def _export(rows, fmt: str, year: int, today):
     if fmt == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese text correctly only with a BOM.
-        csv.writer(buffer).writerows(table)
+        csv.writer(buffer).writerows(safe_row(row) for row in table)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -169,7 +170,7 @@ def _export(rows, fmt: str, year: int, today):
         book = Workbook(write_only=True)
         sheet = book.create_sheet(_("Training status"))
         for row in table:
-            sheet.append(row)
+            sheet.append(xlsx_cells(sheet, row))
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(out.getvalue(),
