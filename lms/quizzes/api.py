@@ -235,19 +235,29 @@ class H5PPackageViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"id": package.pk, "title": package.title, "main_library": package.main_library},
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={
+        200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"])
     def xapi(self, request, pk=None):
-        """Record one xAPI statement from the player for the caller."""
+        """Record one xAPI statement from the player for the caller.
+
+        201 when stored; 200 when the verb is not kept, or when the identical statement (same "id") was
+        already stored: nothing is stored or credited again; 409 when a different statement has that id.
+        """
         member = _caller_member(request)
         package = self.get_object()
         try:
-            stored, completed = xapi.record_statement(package, member, request.data)
+            recorded = xapi.record_statement(package, member, request.data)
         except xapi.XAPIForbidden as exc:
             raise PermissionDenied(str(exc)) from exc
         except xapi.XAPIError as exc:
             raise ValidationError(str(exc)) from exc
+        except xapi.XAPIConflict as exc:
+            raise Conflict(str(exc)) from exc
+        stored = recorded.statement
         if stored is None:
             return Response({"stored": False}, status=status.HTTP_200_OK)
-        return Response({"stored": True, "id": stored.pk, "lesson_completed": completed},
-                        status=status.HTTP_201_CREATED)
+        body = {"id": stored.pk, "statement_id": str(stored.statement_id), "lesson_completed": recorded.completed}
+        if recorded.replay:
+            return Response({"stored": False, "replay": True, **body}, status=status.HTTP_200_OK)
+        return Response({"stored": True, **body}, status=status.HTTP_201_CREATED)

@@ -193,3 +193,97 @@ def test_the_contents_saved_state_is_kept_per_member(h5p_lesson, client):
     client.post(url, {"data": "0", "preload": "0", "invalidate": "1"})  # H5P's "delete"
     assert client.get(url).json()["data"] is False
     assert client.post(url, {"data": "x" * (300 * 1024)}).status_code == 400
+
+
+STATEMENT_ID = "6f1c2a4e-9b3d-4c8a-8e2f-1a2b3c4d5e6f"
+
+
+def test_a_replayed_statement_is_stored_and_credited_once(h5p_lesson):
+    lesson, package = h5p_lesson
+    member = MemberFactory()
+    client = _client(member)
+    body = statement(package, member, "completed", raw=1, success=True)
+    body["id"] = STATEMENT_ID
+    first = _post(client, package, body)
+    assert first.status_code == 201 and first.json()["lesson_completed"] is True
+    assert first.json()["statement_id"] == STATEMENT_ID
+    # The same statement again, keys in another order, with what an LRS adds and the id in capitals.
+    again = dict(reversed(list(body.items())))
+    again.update(id=STATEMENT_ID.upper(), stored="2030-01-01T00:00:00Z", timestamp="2030-01-01T00:00:00Z",
+                 authority={"mbox": "mailto:lrs@example.com", "objectType": "Agent"})
+    replay = _post(client, package, again)
+    assert replay.status_code == 200, replay.content
+    assert replay.json() == {"stored": False, "replay": True, "id": first.json()["id"],
+                             "statement_id": STATEMENT_ID, "lesson_completed": False}
+    assert H5PStatement.objects.filter(member=member).count() == 1
+    assert H5PStatement.objects.get().statement_id.hex == STATEMENT_ID.replace("-", "")
+    assert H5PResult.objects.get(member=member, package=package).attempts == 1
+
+
+def test_a_different_statement_under_a_stored_id_is_a_conflict(h5p_lesson):
+    lesson, package = h5p_lesson
+    member, other = MemberFactory(), MemberFactory()
+    body = statement(package, member, "answered", raw=0, success=False)
+    body["id"] = STATEMENT_ID
+    assert _post(_client(member), package, body).status_code == 201
+    changed = statement(package, member, "completed", raw=1, success=True)
+    changed["id"] = STATEMENT_ID
+    response = _post(_client(member), package, changed)
+    assert response.status_code == 409
+    assert STATEMENT_ID in response.json()["error"]
+    # Another member's statement under the same id is a conflict too, never a replay of the first.
+    theirs = statement(package, other, "answered", raw=0, success=False)
+    theirs["id"] = STATEMENT_ID
+    assert _post(_client(other), package, theirs).status_code == 409
+    assert H5PStatement.objects.count() == 1
+    result = H5PResult.objects.get(member=member, package=package)
+    assert (result.attempts, result.passed) == (1, False)
+    assert not H5PResult.objects.filter(member=other).exists()
+    assert not LessonProgress.objects.filter(completed_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("bad_id", ["not-a-uuid", "", 42, "6f1c2a4e9b3d4c8a8e2f1a2b3c4d5e6f",
+                                    "{6f1c2a4e-9b3d-4c8a-8e2f-1a2b3c4d5e6f}"])
+def test_a_malformed_statement_id_is_refused(h5p_lesson, bad_id):
+    lesson, package = h5p_lesson
+    member = MemberFactory()
+    body = statement(package, member)
+    body["id"] = bad_id
+    response = _post(_client(member), package, body)
+    assert response.status_code == 400 and "UUID" in response.json()["error"]
+    assert not H5PStatement.objects.exists()
+
+
+def test_statements_without_an_id_are_given_one(h5p_lesson):
+    lesson, package = h5p_lesson
+    member = MemberFactory()
+    response = _post(_client(member), package, statement(package, member, "answered"))
+    assert response.status_code == 201
+    assert str(H5PStatement.objects.get().statement_id) == response.json()["statement_id"]
+
+
+def test_two_identical_posts_at_once_store_one(h5p_lesson, monkeypatch):
+    """The second of two simultaneous posts misses the first in its lookup and hits the unique id."""
+    from django.db.models import QuerySet
+
+    from lms.quizzes.h5p import xapi
+
+    lesson, package = h5p_lesson
+    member = MemberFactory()
+    body = statement(package, member, "completed", raw=1, success=True)
+    body["id"] = STATEMENT_ID
+    assert _post(_client(member), package, body).status_code == 201
+    real_first = QuerySet.first
+    misses = []
+
+    def first_misses_once(qs):
+        if qs.model is H5PStatement and not misses:
+            misses.append(qs)
+            return None
+        return real_first(qs)
+
+    monkeypatch.setattr(QuerySet, "first", first_misses_once)
+    recorded = xapi.record_statement(package, member, body)
+    assert misses and recorded.replay and not recorded.completed
+    assert H5PStatement.objects.count() == 1
+    assert H5PResult.objects.get(member=member, package=package).attempts == 1

@@ -55,6 +55,9 @@ class H5PStatement(models.Model):
 
     package = models.ForeignKey(H5PPackage, on_delete=models.PROTECT, related_name="statements")
     member = models.ForeignKey("org.Member", on_delete=models.PROTECT, related_name="h5p_statements")
+    # The statement's own "id" (or one given on receipt when it had none), unique as in any LRS: a statement
+    # posted again is recognized instead of being stored and credited twice. Empty for duplicates from before.
+    statement_id = models.UUIDField(_("statement id"), unique=True, null=True, blank=True, editable=False)
     verb = models.CharField(_("verb"), max_length=40, db_index=True)
     object_id = models.CharField(_("object"), max_length=500)
     is_main = models.BooleanField(_("about the whole content"), default=True,

@@ -59,6 +59,8 @@
           var objectId = (statement.object && statement.object.id) || "";
           var iri = el.dataset.xapiIri;
           if (objectId !== iri && objectId.indexOf(iri + "?") !== 0) return;
+          // Statements carry an id so that the server stores and credits each one once, even if sent again.
+          if (!statement.id && window.crypto && window.crypto.randomUUID) statement.id = window.crypto.randomUUID();
           send(el, statement);
         });
       });
