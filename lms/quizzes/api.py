@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from lms.org.scope import member_of, visible_members
 from lms.site.api_parsing import SafeJSONParser
 
-from . import presenters, services, stats
+from . import access, presenters, services, stats
 from .h5p import xapi
 from .h5p.package import H5PError, import_package
 from .models import AttemptAnswer, H5PPackage, Quiz, QuizAttempt
@@ -51,6 +51,9 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = QuizSerializer
     queryset = Quiz.objects.prefetch_related("draw_rules").order_by("-created_at")
     filterset_fields = ["kind", "lesson"]
+
+    def get_queryset(self):
+        return access.open_to(self.request.user, super().get_queryset())
 
     def retrieve(self, request, *args, **kwargs):
         quiz = self.get_object()
@@ -213,6 +216,9 @@ class H5PPackageViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = H5PPackageSerializer
     queryset = H5PPackage.objects.order_by("-created_at")
+
+    def get_queryset(self):
+        return access.open_to(self.request.user, super().get_queryset())
     # Uploads arrive as multipart, xAPI statements as JSON.
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from lms.records import ledger
 
-from . import conf, signals
+from . import access, conf, signals
 from .grading import ResponseError, clean_response, grade
 from .models import AttemptAnswer, Question, QuestionType, Quiz, QuizAttempt
 
@@ -97,6 +97,8 @@ def check_pool(quiz: Quiz) -> list[str]:
 
 def start_attempt(member, quiz: Quiz, *, now=None, rng: random.Random | None = None) -> tuple[QuizAttempt, bool]:
     """Resume the attempt in progress or start a new one; (attempt, created)."""
+    if not access.can_use(member.user, quiz):
+        raise QuizError(_("This quiz is not open to you."))
     now = now or timezone.now()
     current = in_progress(member, quiz)
     if current is not None:

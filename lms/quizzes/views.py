@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lms.org.scope import can_view_member, member_of
 
-from . import presenters, services, stats
+from . import access, presenters, services, stats
 from .h5p import xapi
 from .models import H5PPackage, H5PUserData, QuestionType, Quiz, QuizAttempt
 from .permissions import can_manage_quiz
@@ -54,7 +54,7 @@ def quiz_overview_context(quiz: Quiz, request) -> dict:
 
 @login_required
 def quiz_detail(request, quiz_id):
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    quiz = access.get_open_or_404(request.user, Quiz.objects.all(), pk=quiz_id)
     target = quiz.get_absolute_url()
     if target != request.path:
         return redirect(target)
@@ -72,7 +72,7 @@ def _member(request):
 @require_POST
 def start(request, quiz_id):
     member = _member(request)
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    quiz = access.get_open_or_404(request.user, Quiz.objects.all(), pk=quiz_id)
     try:
         attempt, _created = services.start_attempt(member, quiz)
     except services.QuizError as exc:
@@ -194,7 +194,7 @@ def h5p_player_context(package: H5PPackage, request) -> dict:
 @login_required
 @xframe_options_sameorigin
 def h5p_detail(request, package_id):
-    package = get_object_or_404(H5PPackage, pk=package_id)
+    package = access.get_open_or_404(request.user, H5PPackage.objects.all(), pk=package_id)
     return render(request, "quizzes/h5p_detail.html",
                   {"package": package, "view_ctx": h5p_player_context(package, request)})
 
@@ -208,7 +208,7 @@ def h5p_user_data(request, package_id, data_type, sub_content_id):
     member = member_of(request.user)
     if member is None:
         return JsonResponse({"success": False, "message": _("Not signed in.")}, status=403)
-    package = get_object_or_404(H5PPackage, pk=package_id)
+    package = access.get_open_or_404(request.user, H5PPackage.objects.all(), pk=package_id)
     if not KEY.match(data_type) or not KEY.match(sub_content_id):
         raise Http404
     key = {"package": package, "member": member, "data_type": data_type, "sub_content_id": sub_content_id}
