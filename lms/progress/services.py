@@ -141,8 +141,9 @@ def confirm_lesson(member, lesson: LessonPage, *, now=None) -> LessonProgress:
     return lp
 
 
-def complete_lesson(member, lesson: LessonPage, *, now=None) -> bool:
-    """Mark the lesson complete once; returns True only for the call that completed it."""
+def complete_lesson(member, lesson: LessonPage, *, now=None, credit_hours: bool = True) -> bool:
+    """Mark the lesson complete once; returns True only for the call that completed it. ``credit_hours``
+    False: the lesson counts toward the course but its own hours are not credited (a self-reported score)."""
     now = now or timezone.now()
     with transaction.atomic():
         LessonProgress.objects.get_or_create(member=member, lesson=lesson)
@@ -151,7 +152,7 @@ def complete_lesson(member, lesson: LessonPage, *, now=None) -> bool:
         ).update(completed_at=now)
         if not won:
             return False
-        if lesson.credit_minutes:
+        if lesson.credit_minutes and credit_hours:
             ledger.credit(
                 member, source=ledger.Source.LESSON, reference=f"lesson:{lesson.pk}", title=lesson.title,
                 hours=Decimal(lesson.credit_minutes) / Decimal(60), date=timezone.localdate(now),

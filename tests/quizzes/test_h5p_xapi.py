@@ -287,3 +287,28 @@ def test_two_identical_posts_at_once_store_one(h5p_lesson, monkeypatch):
     assert misses and recorded.replay and not recorded.completed
     assert H5PStatement.objects.count() == 1
     assert H5PResult.objects.get(member=member, package=package).attempts == 1
+
+
+def test_in_a_course_with_an_exam_an_h5p_score_alone_credits_no_hours(h5p_lesson):
+    """H5P scores come from the browser: where the course requires an exam, the H5P lesson is done for the
+    course but its own hours are not credited; the exam-checked course completion credits the course."""
+    from lms.records.models import StudyHourEntry
+    from tests.quizzes.factories import question, quiz
+
+    lesson, package = h5p_lesson
+    exam_lesson = make_lesson(lesson.course, "结业考试", rule=LessonPage.Completion.QUIZ)
+    quiz([question()], title="结业考试", lesson=exam_lesson, kind="exam")
+    member = MemberFactory()
+    response = _post(_client(member), package, statement(package, member, "completed", raw=1, success=True))
+    assert response.status_code == 201 and response.json()["lesson_completed"] is True
+    assert LessonProgress.objects.get(member=member, lesson=lesson).completed_at is not None
+    assert not StudyHourEntry.objects.filter(member=member).exists()
+
+
+def test_without_an_exam_the_h5p_lesson_credits_its_hours(h5p_lesson):
+    from lms.records.models import StudyHourEntry
+
+    _lesson, package = h5p_lesson
+    member = MemberFactory()
+    _post(_client(member), package, statement(package, member, "completed", raw=1, success=True))
+    assert StudyHourEntry.objects.filter(member=member, reference__startswith="lesson:").count() == 1

@@ -217,4 +217,9 @@ def _complete_lesson(package: H5PPackage, member, now) -> bool:
     lesson = package.lesson
     if lesson is None or not lesson.live or lesson.completion_rule != LessonPage.Completion.H5P:
         return False
-    return complete_lesson(member, lesson, now=now)
+    # H5P scores are reported by the member's browser. Where the course requires an exam, the H5P lesson
+    # still counts as done for the course, but its hours come only through the exam-checked completion.
+    course = lesson.course
+    exam_required = course is not None and LessonPage.objects.child_of(course).live().filter(
+        required=True, completion_rule=LessonPage.Completion.QUIZ).exists()
+    return complete_lesson(member, lesson, now=now, credit_hours=not exam_required)
