@@ -5,6 +5,7 @@ search) needs no servers; production swaps each piece through environment
 variables read in production.py.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -19,6 +20,8 @@ LMS_SAMPLE_TALKS_DIR = Path(os.environ.get("LMS_SAMPLE_TALKS_DIR") or BASE_DIR /
 
 INSTALLED_APPS = [
     "lms.org",
+    "lms.accounts",
+    "axes",
     "lms.catalog",
     "lms.progress",
     "lms.records",
@@ -71,9 +74,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lms.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "lms.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,12 +121,40 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Accounts (lms.accounts): activation links for imported members, forced password change, session idle timeout.
+LMS_ACTIVATION_DAYS = int(os.environ.get("LMS_ACTIVATION_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))  # e-mailed reset links
+LMS_SESSION_IDLE_MINUTES = int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "30"))  # staff, HR, superusers
+LMS_MEMBER_SESSION_IDLE_MINUTES = int(os.environ.get("LMS_MEMBER_SESSION_IDLE_MINUTES", "120"))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Login lockout (django-axes, lms.accounts.lockout): LMS_LOGIN_FAILURE_LIMIT failures lock an account, and
+# LMS_LOGIN_IP_FAILURE_LIMIT failures on any accounts lock a client address, for LMS_LOGIN_COOLOFF_MINUTES.
+# API token authentication does not go through these backends and is not affected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LMS_LOGIN_FAILURE_LIMIT", "5"))
+LMS_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LMS_LOGIN_IP_FAILURE_LIMIT", "30"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LMS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, and per address
+AXES_HANDLER = "lms.accounts.lockout.AccountOrAddressHandler"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in lms.accounts' login events
+# Behind LMS_TRUSTED_PROXY_COUNT reverse proxies that append to X-Forwarded-For, the client address is taken from
+# there (else every client would share the proxy's address and lock each other out); 0: REMOTE_ADDR.
+LMS_TRUSTED_PROXY_COUNT = int(os.environ.get("LMS_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "lms.accounts.lockout.client_ip_address"
 
 # i18n: Chinese first, English available.
 LANGUAGE_CODE = "zh-hans"
@@ -233,6 +267,7 @@ LOGGING = {
     # Wagtail logs every page action at INFO; the audit trail is in its admin log anyway.
     "loggers": {"wagtail": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # login failures and lockouts; not every successful login
 
 
 # Speech recognition (media_pipeline). The default model is Whisper base as
@@ -261,6 +296,17 @@ CELERY_BEAT_SCHEDULE.update({
 # Talks whose worker died (no pipeline heartbeat for 5 min) are re-queued and resume where they stopped.
 CELERY_BEAT_SCHEDULE["media-pipeline-resume-stalled"] = {"task": "media_pipeline.resume_stalled", "schedule": 300.0}
 TALK_PROCESSOR = "media_pipeline.pipeline.submit"  # content_library hands new/changed talks to this
+# Import of replays by URL (media_pipeline/fetch.py): only public addresses are fetched, checked again on every
+# redirect and HLS segment. MEDIA_IMPORT_ALLOWED_HOSTS (comma-separated names, or suffixes like ".example.org"):
+# when set, only these hosts are fetched, and they are fetched even at a private address (intranet video
+# servers). Limits per import: bytes, connect timeout and total time in seconds (MEDIA_PIPELINE_URL_TIMEOUT,
+# 30 s by default, is the read timeout).
+MEDIA_IMPORT_ALLOWED_HOSTS = [
+    h.strip().lower() for h in os.environ.get("MEDIA_IMPORT_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
+MEDIA_IMPORT_MAX_BYTES = int(os.environ.get("MEDIA_IMPORT_MAX_BYTES") or 2 * 1024**3)
+MEDIA_IMPORT_CONNECT_TIMEOUT = float(os.environ.get("MEDIA_IMPORT_CONNECT_TIMEOUT") or 10)
+MEDIA_IMPORT_TOTAL_TIMEOUT = float(os.environ.get("MEDIA_IMPORT_TOTAL_TIMEOUT") or 2 * 3600)
 
 # Reports (lms.reports): exports above these sizes run as Celery tasks; PDF font override (TTF/OTF path).
 LMS_REPORT_SYNC_MAX_ROWS = {"csv": 200_000, "xlsx": 20_000, "json": 20_000}
