@@ -83,14 +83,60 @@ def import_members(data: bytes, filename: str, *, dry_run: bool = False) -> Impo
         clean, errors = _validate(line, row, role_codes, seen)
         report.errors.extend(errors)
         if clean:
-            valid.append(clean)
+            valid.append({**clean, "line": line})
+    report.errors.extend(_account_errors(rows))
+    report.errors.sort(key=lambda e: e.line)
     if report.errors or dry_run:
         return report
-    with transaction.atomic():
-        for row in valid:
-            outcome = _apply(row)
-            setattr(report, outcome, getattr(report, outcome) + 1)
+    try:
+        with transaction.atomic():
+            for row in valid:
+                outcome = _apply(row)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+    except AccountRefused as exc:
+        # An account changed between the check and the import: nothing was written.
+        return ImportReport(errors=[RowError(exc.line, exc.reason)])
     return report
+
+
+class AccountRefused(Exception):
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
+def _refusal(user, employee_no: str) -> str | None:
+    """Why a new member ``employee_no`` may not take over the existing account ``user``, if it may not.
+
+    An import only creates accounts for members: it never turns an administrator's account, or another
+    member's, into this member's login.
+    """
+    if user.is_superuser or user.is_staff:
+        return _("employee_no %(v)s is the username of an administrator account; it cannot be attached to a "
+                 "member") % {"v": employee_no}
+    other = Member.objects.filter(user=user).exclude(employee_no=employee_no).values_list("employee_no",
+                                                                                           flat=True).first()
+    if other is not None:
+        return _("employee_no %(v)s is the username of an account already linked to member %(other)s") % {
+            "v": employee_no, "other": other}
+    return None
+
+
+def _account_errors(rows: list[tuple[int, dict]]) -> list[RowError]:
+    """Rows of new members whose employee number is the username of an account they may not take over."""
+    lines = {}
+    for line, row in rows:
+        emp = (row.get("employee_no") or "").strip()
+        if emp:
+            lines.setdefault(emp, line)
+    existing = set(Member.objects.filter(employee_no__in=lines).values_list("employee_no", flat=True))
+    User = get_user_model()
+    errors = []
+    for user in User.objects.filter(username__in=[e for e in lines if e not in existing]):
+        reason = _refusal(user, user.username)
+        if reason:
+            errors.append(RowError(lines[user.username], reason))
+    return errors
 
 
 def _apply(row: dict) -> str:
@@ -102,8 +148,15 @@ def _apply(row: dict) -> str:
     if member is None:
         user, _created = User.objects.get_or_create(username=row["employee_no"], defaults={"email": row["email"]})
         if _created:
+            from lms.accounts.services import require_password_change
+
             user.set_unusable_password()
             user.save(update_fields=["password"])
+            require_password_change(user)  # activation link (HR) or a password someone else sets: change it
+        else:
+            reason = _refusal(User.objects.select_for_update().get(pk=user.pk), row["employee_no"])
+            if reason:
+                raise AccountRefused(row["line"], reason)
         member = Member.objects.create(user=user, employee_no=row["employee_no"], **fields)
         member.set_roles(row["roles"])
         return "created"

@@ -112,3 +112,54 @@ def test_command_prints_bad_rows_and_fails(tmp_path, capsys):
     call_command("import_members", str(path), stdout=out)
     assert "3" in out.getvalue()
     assert Member.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_import_never_attaches_a_member_to_an_admin_or_another_members_account(tmp_path, capsys):
+    from tests.factories import MemberFactory, UserFactory
+
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    UserFactory(username="staff1", is_staff=True)
+    linked = MemberFactory(employee_no="OLD001", user=UserFactory(username="B777"))
+    plain = UserFactory(username="A009")
+    text = HEADER + (
+        "A001,张三,公司党委/第一党支部,member,,,\n"      # line 2 ok
+        "admin,冒名,公司党委/第一党支部,hr,,,\n"          # line 3 superuser's username
+        "staff1,冒名二,公司党委/第一党支部,member,,,\n"   # line 4 staff account
+        "B777,冒名三,公司党委/第一党支部,member,,,\n"     # line 5 account of another member
+        "A009,赵九,公司党委/第一党支部,member,,,\n"       # line 6 plain account: attached as before
+    )
+    with translation.override("en"):
+        report = run(text)
+        reasons = {e.line: str(e) for e in report.errors}
+    assert not report.ok
+    assert sorted(reasons) == [3, 4, 5]
+    assert "administrator" in reasons[3] and "admin" in reasons[3]
+    assert "administrator" in reasons[4]
+    assert "OLD001" in reasons[5]
+    assert Member.objects.filter(user=admin).count() == 0
+    assert list(Member.objects.values_list("employee_no", flat=True)) == ["OLD001"]
+    assert Member.objects.get(user=linked.user).employee_no == "OLD001"
+
+    path = tmp_path / "m.csv"
+    path.write_text(text, encoding="utf-8")
+    with translation.override("en"), pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_members", str(path))
+    assert "line 3: employee_no admin is the username of an administrator account" in capsys.readouterr().err
+    assert not Member.objects.filter(user=admin).exists()
+
+    ok = HEADER + "A001,张三,公司党委/第一党支部,member,,,\nA009,赵九,公司党委/第一党支部,member,,,\n"
+    assert run(ok).ok
+    assert Member.objects.get(employee_no="A009").user == plain
+
+
+@pytest.mark.django_db
+def test_account_promoted_after_the_check_is_still_refused(monkeypatch):
+    from lms.org import importer
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root1", is_superuser=True)
+    monkeypatch.setattr(importer, "_account_errors", lambda rows: [])  # as if it became an admin meanwhile
+    report = run(HEADER + "A001,张三,公司党委/第一党支部,member,,,\nroot1,冒名,公司党委,member,,,\n")
+    assert not report.ok and [e.line for e in report.errors] == [3]
+    assert not Member.objects.exists() and not Member.objects.filter(user=admin).exists()
