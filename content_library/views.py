@@ -136,10 +136,27 @@ def serve_ranged(request, field_file, content_type: str) -> HttpResponse:
     return response
 
 
+# The pipeline sets these only after the current source file passed media probing.
+PROBED_STATUSES = (Talk.Status.EXTRACTING, Talk.Status.TRANSCRIBING, Talk.Status.INDEXING, Talk.Status.READY)
+
+
+def media_passed_probing(talk: Talk) -> bool:
+    """Whether the stored source file is known to be audio/video: a later processing status, or a probe
+    result recorded for this very file (a re-transcription in progress, a failure after probing).
+
+    A talk whose file failed probing (or was never probed) is not served: for an import by URL the file is
+    whatever the address returned, which need not be media at all."""
+    if not talk.source_file:
+        return False
+    if talk.status in PROBED_STATUSES:
+        return True
+    return (talk.media_info or {}).get("source_file") == talk.source_file.name
+
+
 @require_http_methods(["GET", "HEAD"])
 def talk_media(request, pk: int):
     talk = _visible_talk(request, pk)
-    if not talk.source_file:
+    if not media_passed_probing(talk):
         raise Http404("no media")
     return serve_ranged(request, talk.source_file, talk.media_content_type)
 

@@ -27,5 +27,10 @@ def max_source_bytes() -> int:
     return int(getattr(settings, "TALK_MAX_SOURCE_BYTES", 20 * 1024**3))
 
 
+def import_max_bytes() -> int:
+    """The most bytes one import by URL may download (all HLS segments together); 2 GiB by default."""
+    return int(getattr(settings, "MEDIA_IMPORT_MAX_BYTES", 2 * 1024**3))
+
+
 def stall_seconds() -> int:
     return int(getattr(settings, "MEDIA_PIPELINE_STALL_SECONDS", 5 * 60))

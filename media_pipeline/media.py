@@ -8,15 +8,16 @@ folder and renamed into place once complete.
 
 from __future__ import annotations
 
-import errno
+import ctypes
+import ctypes.util
+import functools
+import io
 import logging
 import os
-import socket
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import wave
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -26,9 +27,9 @@ from urllib.parse import urlsplit
 import av
 import av.error
 import numpy as np
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from . import fetch
 from .errors import MediaError, TransientError
 
 logger = logging.getLogger(__name__)
@@ -251,92 +252,213 @@ def make_poster(src: Path, dest: Path, duration: float | None = None, max_size=(
 
 
 # --- Import by URL --------------------------------------------------------------------------------
+# Every request goes through fetch.open_url, which refuses internal addresses on each hop (see fetch.py).
 
 def is_hls(url: str, content_type: str = "") -> bool:
     return urlsplit(url).path.lower().endswith(".m3u8") or "mpegurl" in content_type.lower()
 
 
 def check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise MediaError(_("Only http:// and https:// addresses can be imported."))
-    # Production can limit imports to the streaming platform's hosts ("live.example.org", ".example.org").
-    allowed = getattr(settings, "MEDIA_IMPORT_ALLOWED_HOSTS", None) or []
-    host = (parts.hostname or "").lower()
-    if allowed and not any(host == a.lower() or (a.startswith(".") and host.endswith(a.lower())) for a in allowed):
-        raise MediaError(_("Replays can only be imported from these hosts: %(hosts)s.") % {"hosts": ", ".join(allowed)})
-
-
-def _network_reason(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", None) or exc
-    if isinstance(reason, socket.timeout | TimeoutError):
-        return _("the server did not answer in time")
-    if isinstance(reason, ConnectionRefusedError) or getattr(reason, "errno", None) == errno.ECONNREFUSED:
-        return _("the connection was refused (is the address right and the server running?)")
-    if isinstance(reason, socket.gaierror):
-        return _("the host name could not be resolved")
-    return str(reason)
+    """The checks that need no network (scheme, allow-list); MediaError when the address is refused."""
+    fetch.check_url(url)
 
 
 def download(url: str, dest: Path, timeout: float, max_bytes: int, progress: ProgressCallback | None = None) -> str:
-    """Stream an HTTP(S) file to ``dest``; returns the response Content-Type."""
-    check_url(url)
-    request = urllib.request.Request(url, headers={"User-Agent": "dangjian-lms-media-pipeline/1.0"})  # noqa: S310
-    try:
-        response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 (scheme checked above)
-    except urllib.error.HTTPError as exc:
-        if exc.code >= 500 or exc.code == 429:
-            raise TransientError(_("The server answered HTTP %(code)s for %(url)s.") % {"code": exc.code, "url": url})
-        raise MediaError(_("The address could not be fetched: HTTP %(code)s.") % {"code": exc.code})
-    except (urllib.error.URLError, OSError) as exc:
-        raise TransientError(
-            _("Could not download %(url)s: %(reason)s.") % {"url": url, "reason": _network_reason(exc)}
-        )
-    with response:
-        content_type = response.headers.get("Content-Type", "")
-        total = int(response.headers.get("Content-Length") or 0)
+    """Stream an HTTP(S) file to ``dest``; returns the response Content-Type (nothing is saved for HLS)."""
+    budget = fetch.Budget.from_settings(read_timeout=timeout, max_bytes=max_bytes)
+    with fetch.open_url(url, budget) as response:
+        content_type = response.content_type
+        total = response.content_length or 0
         if total > max_bytes:
-            raise MediaError(_("The file at the address is larger than the allowed %(gb).1f GB.")
-                             % {"gb": max_bytes / 1024**3})
+            raise fetch.too_large(max_bytes)
         if is_hls(url, content_type):
             return content_type  # the caller remuxes playlists instead
         received = 0
         last_report = 0.0
         with _atomic_output(dest) as tmp, open(tmp, "wb") as out:
-            try:
-                while chunk := response.read(CHUNK):
-                    received += len(chunk)
-                    if received > max_bytes:
-                        raise MediaError(_("The file at the address is larger than the allowed %(gb).1f GB.")
-                                         % {"gb": max_bytes / 1024**3})
-                    out.write(chunk)
-                    if progress and total and time.monotonic() - last_report > 1.0:
-                        last_report = time.monotonic()
-                        progress(received / total)
-            except (TimeoutError, ConnectionError, urllib.error.URLError) as exc:
-                raise TransientError(_("The download of %(url)s broke off: %(reason)s.")
-                                     % {"url": url, "reason": _network_reason(exc)})
+            while chunk := response.read(CHUNK):  # stops at the byte cap and the deadline
+                received += len(chunk)
+                out.write(chunk)
+                if progress and total and time.monotonic() - last_report > 1.0:
+                    last_report = time.monotonic()
+                    progress(received / total)
             if total and received < total:
-                raise TransientError(_("The download of %(url)s broke off after %(got)d of %(want)d bytes.")
-                                     % {"url": url, "got": received, "want": total})
+                logger.warning("Download of %s broke off after %d of %d bytes", url, received, total)
+                raise fetch.broke_off()
     return content_type
+
+
+PLAYLIST_MAX_BYTES = 16 * 1024 * 1024
+AVIO_FLAG_WRITE = 2
+
+
+class _ResponseReader:
+    """A read-only, non-seekable file object over a fetch.Response, for FFmpeg's custom I/O."""
+
+    def __init__(self, response: fetch.Response):
+        self._response = response
+
+    def read(self, size: int = -1) -> bytes:
+        return self._response.read(size if size and size > 0 else CHUNK)
+
+    def close(self) -> None:
+        self._response.close()
+
+
+class _Aes128CbcReader:
+    """Decrypts an AES-128 HLS segment (CBC, PKCS#7 padding) while it streams, as FFmpeg's crypto protocol
+    would; the cipher is libavutil's, which PyAV ships."""
+
+    def __init__(self, raw: _ResponseReader, key_hex: str | None, iv_hex: str | None):
+        try:
+            key, iv = bytes.fromhex(key_hex or ""), bytes.fromhex(iv_hex or "")
+        except ValueError:
+            key = iv = b""
+        if len(key) != 16 or len(iv) != 16:
+            raw.close()
+            raise MediaError(_("The address does not point to a playable HLS stream."))
+        self._raw = raw
+        self._decrypt = _aes128_cbc_decryptor(key, iv)
+        self._pending = b""  # ciphertext not decrypted yet (the last block waits for the padding)
+        self._plain = b""
+        self._eof = False
+
+    def read(self, size: int = -1) -> bytes:
+        size = size if size and size > 0 else CHUNK
+        while len(self._plain) < size and not self._eof:
+            chunk = self._raw.read(CHUNK)
+            if chunk:
+                self._pending += chunk
+                usable = max(len(self._pending) // 16 - 1, 0) * 16
+                self._plain += self._decrypt(self._pending[:usable])
+                self._pending = self._pending[usable:]
+                continue
+            self._eof = True
+            if len(self._pending) % 16:
+                raise MediaError(_("The address does not point to a playable HLS stream."))
+            last = self._decrypt(self._pending)
+            self._pending = b""
+            pad = last[-1] if last else 0
+            if last and not 1 <= pad <= 16:
+                raise MediaError(_("The address does not point to a playable HLS stream."))
+            self._plain += last[:-pad] if last else b""
+        data, self._plain = self._plain[:size], self._plain[size:]
+        return data
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+@functools.cache
+def _avutil():
+    """libavutil as a ctypes library (the copy PyAV bundles, else the system's); None when not found."""
+    package = Path(av.__file__).resolve().parent
+    candidates = [str(p) for p in sorted(package.parent.glob("av.libs/libavutil*"))]
+    candidates += [str(p) for p in sorted(package.glob(".dylibs/libavutil*"))]
+    if system := ctypes.util.find_library("avutil"):
+        candidates.append(system)
+    for candidate in candidates:
+        try:
+            lib = ctypes.CDLL(candidate)
+            lib.av_aes_alloc.restype = ctypes.c_void_p
+            lib.av_aes_alloc.argtypes = []
+            lib.av_aes_init.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int]
+            lib.av_aes_crypt.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int,
+                                         ctypes.c_void_p, ctypes.c_int]
+            lib.av_aes_crypt.restype = None
+            lib.av_free.argtypes = [ctypes.c_void_p]
+            lib.av_free.restype = None
+        except (OSError, AttributeError):
+            continue
+        return lib
+    return None
+
+
+def _aes128_cbc_decryptor(key: bytes, iv: bytes) -> Callable[[bytes], bytes]:
+    lib = _avutil()
+    if lib is None:
+        raise MediaError(_("Encrypted HLS streams cannot be imported on this server."))
+    ctx = lib.av_aes_alloc()
+    if not ctx or lib.av_aes_init(ctx, key, 128, 1) < 0:
+        lib.av_free(ctx)
+        raise MediaError(_("Encrypted HLS streams cannot be imported on this server."))
+    iv_buffer = ctypes.create_string_buffer(iv, 16)  # CBC state, carried from call to call
+
+    def decrypt(data: bytes) -> bytes:
+        if not data:
+            return b""
+        out = ctypes.create_string_buffer(len(data))
+        lib.av_aes_crypt(ctx, out, data, len(data) // 16, iv_buffer, 1)
+        return out.raw
+
+    weakref.finalize(decrypt, lib.av_free, ctx)
+    return decrypt
+
+
+class _HlsOpener:
+    """FFmpeg's ``io_open`` for an HLS import: every playlist, key and segment URL is fetched through
+    fetch.open_url (same checks, one shared budget); local files and other protocols are refused."""
+
+    def __init__(self, budget: fetch.Budget):
+        self.budget = budget
+        self.error: BaseException | None = None
+        self._prefetched: dict[str, bytes] = {}
+
+    def fetch_playlist(self, url: str) -> str:
+        """Fetch the playlist (following checked redirects); returns its final URL, which segments resolve
+        against and which ``open`` then serves from memory."""
+        with fetch.open_url(url, self.budget) as response:
+            body = b""
+            while chunk := response.read(CHUNK):
+                body += chunk
+                if len(body) > PLAYLIST_MAX_BYTES:
+                    raise MediaError(_("The address does not point to a playable HLS stream."))
+            self._prefetched[response.url] = body
+            return response.url
+
+    def open(self, url: str, flags: int, options: dict):
+        try:
+            return self._open(url, flags, options or {})
+        except BaseException as exc:
+            # FFmpeg may skip a segment it cannot open; the import still fails with this reason.
+            self.error = self.error or exc
+            raise
+
+    def _open(self, url: str, flags: int, options: dict):
+        if self.error is not None:  # one refused or failed request ends the import: fetch nothing more
+            raise self.error
+        if flags & AVIO_FLAG_WRITE:
+            raise fetch.not_allowed()
+        if url in self._prefetched:
+            return io.BytesIO(self._prefetched.pop(url))
+        encrypted = url.startswith("crypto+")
+        if encrypted:
+            url = url[len("crypto+"):]
+        response = fetch.open_url(url, self.budget)  # file:, data:, crypto: (a local file) … are refused here
+        reader = _ResponseReader(response)
+        return _Aes128CbcReader(reader, options.get("key"), options.get("iv")) if encrypted else reader
 
 
 def remux_hls(url: str, dest: Path, timeout: float, max_bytes: int, progress: ProgressCallback | None = None,
               expected_duration: float | None = None) -> None:
-    """Copy the audio/video of an HLS playlist into one MP4 file (no re-encoding)."""
-    check_url(url)
-    options = {"protocol_whitelist": "http,https,tcp,tls,crypto"}
+    """Copy the audio/video of an HLS playlist into one MP4 file (no re-encoding).
+
+    FFmpeg does no networking of its own here: it reads everything through ``_HlsOpener``.
+    """
+    budget = fetch.Budget.from_settings(read_timeout=timeout, max_bytes=max_bytes)
+    opener = _HlsOpener(budget)
+    playlist_url = opener.fetch_playlist(url)
+    # No persistent or parallel HTTP inside FFmpeg: those bypass io_open (and need its own HTTP client).
+    options = {"http_persistent": "0", "http_multiple": "0"}
     try:
-        source = av.open(url, options=options, timeout=(timeout, timeout), metadata_errors="ignore")
-    except av.error.HTTPClientError as exc:
-        raise MediaError(_("The playlist could not be fetched: %(error)s") % {"error": exc.strerror or exc})
-    except (av.error.HTTPServerError, av.error.ConnectionRefusedError, av.error.ConnectionResetError,
-            av.error.TimeoutError, av.error.EOFError) as exc:
-        raise TransientError(_("Could not download %(url)s: %(reason)s.") % {"url": url, "reason": exc.strerror or exc})
-    except av.error.InvalidDataError:
-        raise MediaError(_("The address does not point to a playable HLS stream."))
+        source = av.open(playlist_url, format="hls", options=options, io_open=opener.open, metadata_errors="ignore")
+    except (MediaError, TransientError):
+        raise
     except av.error.FFmpegError as exc:
+        if opener.error is not None:
+            raise opener.error
+        if isinstance(exc, av.error.InvalidDataError):
+            raise MediaError(_("The address does not point to a playable HLS stream."))
         raise MediaError(_("The stream cannot be read: %(error)s") % {"error": exc.strerror or exc})
     with source:
         streams = [s for s in source.streams if s.type in ("audio", "video")]
@@ -357,9 +479,12 @@ def remux_hls(url: str, dest: Path, timeout: float, max_bytes: int, progress: Pr
                                 and time.monotonic() - last_report > 1.0:
                             last_report = time.monotonic()
                             progress(min(float(packet.pts * packet.time_base) / duration, 1.0))
-                except (av.error.HTTPServerError, av.error.ConnectionResetError, av.error.TimeoutError) as exc:
-                    raise TransientError(_("The download of %(url)s broke off: %(reason)s.")
-                                         % {"url": url, "reason": exc.strerror or exc})
+                except av.error.FFmpegError as exc:
+                    if opener.error is not None:
+                        raise opener.error
+                    logger.warning("Remuxing the HLS stream %s failed: %s", url, exc)
+                    raise TransientError(_("The download broke off before the end."))
+                if opener.error is not None:
+                    raise opener.error
             if tmp.stat().st_size > max_bytes:
-                raise MediaError(_("The file at the address is larger than the allowed %(gb).1f GB.")
-                                 % {"gb": max_bytes / 1024**3})
+                raise fetch.too_large(max_bytes)

@@ -178,8 +178,11 @@ def step_probe(talk_id: int, run_id: str) -> None:
         talk = _claim(talk_id, run_id)
     with local_source(talk, workdir) as path:
         info = media.probe(path)
+    # "source_file" records which stored file passed probing: only such a file is served to members
+    # (content_library.views.talk_media), never e.g. a fetched page that is not media.
     if not _update(
-        talk_id, run_id, media_info=info.as_dict(), has_video=info.has_video,
+        talk_id, run_id, media_info={**info.as_dict(), "source_file": talk.source_file.name},
+        has_video=info.has_video,
         duration=round(info.duration, 3) if info.duration else talk.duration, progress=PROGRESS["extract"] - 1,
     ):
         raise Superseded()
@@ -190,7 +193,7 @@ def _fetch_url(talk: Talk, run_id: str, workdir: Path) -> None:
     media.check_url(url)
     report = _progress_reporter(talk.pk, run_id, PROGRESS["probe"], PROGRESS["extract"] - 1)
     target = workdir / "download"
-    timeout, limit = conf.url_timeout(), conf.max_source_bytes()
+    timeout, limit = conf.url_timeout(), conf.import_max_bytes()
     hls = media.is_hls(url)
     if not hls:
         content_type = media.download(url, target, timeout, limit, report)

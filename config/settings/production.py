@@ -66,6 +66,10 @@ if os.environ.get("MEDIA_STORAGE", "local") == "s3":
 elif os.environ.get("MEDIA_ROOT"):
     MEDIA_ROOT = os.environ["MEDIA_ROOT"]
 
+# Imports by URL: MEDIA_IMPORT_ALLOWED_HOSTS, MEDIA_IMPORT_MAX_BYTES, MEDIA_IMPORT_CONNECT_TIMEOUT and
+# MEDIA_IMPORT_TOTAL_TIMEOUT are read from the environment in base.py (inherited here). Without an allow-list
+# the worker fetches public addresses only; list the intranet video servers that replays come from.
+
 if os.environ.get("ELASTICSEARCH_URL"):
     WAGTAILSEARCH_BACKENDS = {
         "default": {

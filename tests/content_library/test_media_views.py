@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from content_library.models import Talk
+
 from .conftest import MEDIA_BYTES
 
 
@@ -90,3 +92,33 @@ def test_captions_are_rebuilt_from_segments_when_the_file_is_missing(talks, peop
 
 def test_poster_missing_is_404(talks, people, client_of):
     assert client_of(people["branch1_member"]).get(f"/talks/{talks['org_wide'].pk}/poster.jpg").status_code == 404
+
+
+def test_media_that_failed_probing_is_not_served(talks, people, client_of):
+    """An import by URL stores whatever the address returned; unless it passed probing it is never served."""
+    talk = talks["org_wide"]
+    Talk.objects.filter(pk=talk.pk).update(status=Talk.Status.FAILED, error="The file is not audio or video.")
+    assert talk.source_file, "the source file still exists"
+    for person in ("branch1_member", "hr"):
+        client = client_of(people[person])
+        assert client.get(talk.media_url).status_code == 404
+        assert client.head(talk.media_url).status_code == 404
+
+
+@pytest.mark.parametrize("status", [Talk.Status.UPLOADED, Talk.Status.PROBING])
+def test_media_not_yet_probed_is_not_served(talks, people, client_of, status):
+    talk = talks["org_wide"]
+    Talk.objects.filter(pk=talk.pk).update(status=status, media_info={})
+    assert client_of(people["branch1_member"]).get(talk.media_url).status_code == 404
+
+
+def test_media_probed_earlier_stays_available_only_for_that_file(talks, people, client_of):
+    """Re-transcribing (or failing later than the probe) keeps the probed file playable; another file is not."""
+    talk = talks["org_wide"]
+    client = client_of(people["branch1_member"])
+    probed = {"format_name": "mov,mp4", "source_file": talk.source_file.name}
+    for status in (Talk.Status.UPLOADED, Talk.Status.PROBING, Talk.Status.FAILED):
+        Talk.objects.filter(pk=talk.pk).update(status=status, media_info=probed)
+        assert client.get(talk.media_url).status_code == 200
+    Talk.objects.filter(pk=talk.pk).update(media_info={**probed, "source_file": "talks/source/other.mp4"})
+    assert client.get(talk.media_url).status_code == 404

@@ -92,18 +92,54 @@ def media_samples(tmp_path_factory, talks_dir) -> dict[str, Path]:
 
 
 @pytest.fixture
-def http_server(tmp_path):
-    """A local HTTP server (127.0.0.1 only) serving files from a temp folder: (folder, base_url)."""
+def http_log() -> list[dict]:
+    """What ``http_server`` received: one {"path", "host"} per request."""
+    return []
+
+
+@pytest.fixture
+def http_redirects() -> dict[str, str]:
+    """Paths that ``http_server`` answers with a 302 to the given Location."""
+    return {}
+
+
+@pytest.fixture
+def http_server(tmp_path, settings, http_log, http_redirects):
+    """A local HTTP server (127.0.0.1 only) serving files from a temp folder: (folder, base_url).
+
+    Imports refuse loopback addresses unless allow-listed, so 127.0.0.1 is allow-listed for the test.
+    Paths under /nolength/ are sent without a Content-Length (the body ends when the connection closes).
+    """
     import functools
     import http.server
     import threading
 
+    settings.MEDIA_IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
     root = tmp_path / "www"
     root.mkdir()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def do_GET(self):
+            http_log.append({"path": self.path, "host": self.headers.get("Host")})
+            if self.path in http_redirects:
+                self.send_response(302)
+                self.send_header("Location", http_redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if self.path.startswith("/nolength/"):
+                file = root / self.path.removeprefix("/nolength/")
+                if file.is_file():
+                    self.close_connection = True
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.end_headers()
+                    self.wfile.write(file.read_bytes())
+                    return
+            super().do_GET()
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -117,10 +153,11 @@ def http_server(tmp_path):
 
 
 @pytest.fixture
-def closed_port_url():
-    """A URL on 127.0.0.1 where nothing listens."""
+def closed_port_url(settings):
+    """A URL on 127.0.0.1 where nothing listens (127.0.0.1 allow-listed, as for ``http_server``)."""
     import socket
 
+    settings.MEDIA_IMPORT_ALLOWED_HOSTS = ["127.0.0.1"]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -127,7 +127,7 @@ def test_unreachable_url_fails_after_retries(closed_port_url, _pipeline_work_dir
     result, error = ingest(closed_port_url, "--title", "replay")
     talk = Talk.objects.get(pk=result["id"])
     assert talk.status == Talk.Status.FAILED
-    assert "connection was refused" in talk.error and "gave up after 3 attempts" in talk.error
+    assert "could not be fetched" in talk.error and "gave up after 3 attempts" in talk.error
     assert error is not None
     assert not talk.source_file
     assert_nothing_half_written(talk, _pipeline_work_dir)
