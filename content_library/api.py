@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from lms.org.models import OrgUnit
+from lms.site import uploads
 from lms.site.api_parsing import SafeJSONParser
 
 from .models import Category, Talk
@@ -66,6 +67,8 @@ class TalkCreateSerializer(serializers.ModelSerializer):
                   "file", "url"]
 
     def validate_file(self, upload):
+        if uploads.is_too_large(upload, "talk"):
+            raise serializers.ValidationError(uploads.too_large("talk"))
         ext = PurePosixPath(upload.name or "").suffix.lower().lstrip(".")
         if ext not in ALLOWED_EXTENSIONS:
             raise serializers.ValidationError(

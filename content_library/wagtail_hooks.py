@@ -26,6 +26,8 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
+from lms.site import uploads
+
 from .models import Talk
 from .processing import ALLOWED_EXTENSIONS, process_talk
 
@@ -56,6 +58,8 @@ class TalkAdminForm(WagtailAdminModelForm):
     def clean_source_file(self):
         upload = self.cleaned_data.get("source_file")
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            if uploads.is_too_large(upload, "talk"):
+                raise forms.ValidationError(uploads.too_large("talk"))
             ext = PurePosixPath(upload.name or "").suffix.lower().lstrip(".")
             if ext not in ALLOWED_EXTENSIONS:
                 raise forms.ValidationError(

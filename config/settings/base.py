@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.site.uploads.UploadSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -178,6 +179,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Upload caps in MB per kind (lms.site.uploads): checked against Content-Length before the body is read, and per
+# file in forms and serializers. LMS_UPLOAD_MAX_MB_TALK etc. override them.
+LMS_UPLOAD_MAX_MB = {
+    kind: int(os.environ.get(f"LMS_UPLOAD_MAX_MB_{kind.upper()}", default))
+    for kind, default in {"talk": 800, "h5p": 200, "import": 20, "image": 20, "document": 100, "other": 20}.items()
+}
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = LMS_UPLOAD_MAX_MB["image"] * 1024 * 1024
 # Large uploads go to a temp file on disk, never into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
