@@ -91,6 +91,9 @@ class Talk(index.Indexed, models.Model):
     # One id per processing run: tasks of a superseded run (re-transcribe) stop quietly.
     pipeline_run = models.CharField(max_length=32, blank=True, editable=False)
     heartbeat_at = models.DateTimeField(_("last pipeline activity"), null=True, blank=True, editable=False)
+    # Which worker process runs the current step ("node|host|pid"), so a restarted worker can tell a run whose
+    # worker died from one that is merely busy (media_pipeline.ownership).
+    pipeline_owner = models.CharField(max_length=255, blank=True, editable=False)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, editable=False)
 
     search_fields = [

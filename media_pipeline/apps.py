@@ -8,10 +8,11 @@ logger = logging.getLogger(__name__)
 
 def _resume_on_worker_start(sender=None, **kwargs):
     """A (re)started worker picks up runs whose previous worker died mid-task."""
+    from .ownership import celery_ping
     from .pipeline import resume_stalled
 
     try:
-        resumed = resume_stalled()
+        resumed = resume_stalled(ping=celery_ping)
     except Exception:
         # Never keep a worker from starting (e.g. database not migrated yet); beat retries every 5 min.
         logger.exception("Could not resume stalled talk processing at worker start")

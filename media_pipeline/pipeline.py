@@ -43,7 +43,7 @@ from content_library.captions import build_vtt
 from content_library.models import Talk, TranscriptSegment
 from content_library.signals import transcript_ready
 
-from . import conf, media
+from . import conf, media, ownership
 from .asr import Transcription, get_backend
 from .errors import MediaError, Superseded, TransientError
 from .normalize import normalize_segments
@@ -417,19 +417,24 @@ def submit(talk: Talk, *, sync: bool = False) -> str:
     return run_id
 
 
-def resume_stalled(now=None) -> list[int]:
-    """Re-queue runs whose worker died (no heartbeat for MEDIA_PIPELINE_STALL_SECONDS).
+def take_ownership(talk_id: int, run_id: str, owner: str) -> None:
+    """Record the worker process running this run's step (see media_pipeline.ownership)."""
+    Talk.objects.filter(pk=talk_id, pipeline_run=run_id).update(pipeline_owner=owner, heartbeat_at=timezone.now())
+
+
+def resume_stalled(now=None, *, ping=None) -> list[int]:
+    """Re-queue runs whose worker died: no heartbeat for MEDIA_PIPELINE_STALL_SECONDS, or (at once) an owner
+    known to be dead — a process gone from this host, or a node that does not answer ``ping``.
 
     Steps skip work whose results are already in the run folder, so a resumed run
     continues where it stopped.
     """
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(seconds=conf.stall_seconds())
-    stalled = list(
-        Talk.objects.filter(status__in=Talk.PROCESSING_STATUSES, heartbeat_at__lt=cutoff)
-        .exclude(pipeline_run="")
-        .values_list("pk", "pipeline_run")
-    )
+    running = (Talk.objects.filter(status__in=Talk.PROCESSING_STATUSES).exclude(pipeline_run="")
+               .values_list("pk", "pipeline_run", "heartbeat_at", "pipeline_owner"))
+    stalled = [(pk, run) for pk, run, beat, owner in running
+               if (beat is not None and beat < cutoff) or (owner and ownership.is_gone(owner, ping))]
     for talk_id, run_id in stalled:
         Talk.objects.filter(pk=talk_id, pipeline_run=run_id).update(heartbeat_at=now)
         logger.warning("Resuming stalled processing of talk %s (run %s)", talk_id, run_id)

@@ -10,7 +10,7 @@ stopped, and the steps skip the work whose results are already on disk.
 from celery import Task, chain, shared_task
 from django.utils.translation import gettext as _
 
-from . import conf, pipeline
+from . import conf, ownership, pipeline
 from .errors import TransientError
 
 HOUR = 3600
@@ -28,6 +28,7 @@ class PipelineTask(Task):
 
 
 def _run(task: Task, name: str, talk_id: int, run_id: str) -> str:
+    pipeline.take_ownership(talk_id, run_id, ownership.owner_id(task.request.hostname))
     try:
         return pipeline.execute_step(name, talk_id, run_id)
     except TransientError as exc:
