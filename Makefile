@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test setup lint check messages clean-var vendor
+.PHONY: run run-prod test setup lint check messages clean-var vendor
 
 # uv installs from PyPI into a private tool venv when the machine lacks it.
 .tools/bin/uv:
@@ -30,6 +30,15 @@ run: setup
 	$(MANAGE) seed_demo --once
 	$(MANAGE) ensure_demo_admin
 	.venv/bin/honcho start -f Procfile
+
+# The production profile on this machine: private PostgreSQL and Redis under var/services (Debian packages,
+# installed when missing), config.settings.production with var/prod.env, gunicorn with several workers,
+# Celery workers per queue and beat (Procfile.prod). docs/deployment.md spreads the same processes over machines.
+run-prod: setup
+	$(PY) tools/prod_env.py var/prod.env
+	$(PY) tools/local_services.py run --production --dir var/services --env-file var/prod.env -- bash -c \
+	  '$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && $(MANAGE) seed_demo --once && \
+	   $(MANAGE) ensure_demo_admin && exec .venv/bin/honcho start -f Procfile.prod'
 
 lint: $(UV)
 	.venv/bin/ruff check .

@@ -140,11 +140,22 @@ class Services:
         return env
 
 
+def read_env_file(path: str) -> dict[str, str]:
+    env = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            env[key.strip()] = value.strip()
+    return env
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["run"])
     parser.add_argument("--dir", help="where the servers keep their data (default: a temporary folder)")
     parser.add_argument("--production", action="store_true", help="also set DATABASE_URL and CELERY_BROKER_URL")
+    parser.add_argument("--env-file", help="KEY=VALUE lines added to the command's environment (e.g. var/prod.env)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -155,7 +166,8 @@ def main(argv=None) -> int:
     try:
         services.start()
         print(f"PostgreSQL at {services.database_url}, Redis at {services.redis_url}", flush=True)
-        return subprocess.call(command, env={**os.environ, **services.environment(args.production)})
+        extra = read_env_file(args.env_file) if args.env_file else {}
+        return subprocess.call(command, env={**os.environ, **extra, **services.environment(args.production)})
     finally:
         services.stop()
         if not args.dir:
