@@ -156,9 +156,9 @@ def main(argv=None) -> int:
     parser.add_argument("--dir", help="where the servers keep their data (default: a temporary folder)")
     parser.add_argument("--production", action="store_true", help="also set DATABASE_URL and CELERY_BROKER_URL")
     parser.add_argument("--env-file", help="KEY=VALUE lines added to the command's environment (e.g. var/prod.env)")
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    argv = list(sys.argv[1:] if argv is None else argv)
+    split = argv.index("--") if "--" in argv else len(argv)
+    args, command = parser.parse_args(argv[:split]), argv[split + 1:]
     if not command:
         parser.error("give the command to run after --")
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="lms-services-"))
