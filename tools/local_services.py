@@ -17,6 +17,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -161,6 +162,8 @@ def main(argv=None) -> int:
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
     if not command:
         parser.error("give the command to run after --")
+    # A terminated run still stops its servers (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="lms-services-"))
     services = Services(folder.resolve())
     try:
