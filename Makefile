@@ -12,6 +12,7 @@ MANAGE := $(PY) manage.py
 	.tools/bin/pip install --quiet uv
 
 setup: $(UV) vendor
+	tools/system_packages.sh
 	$(UV) sync --frozen
 	mkdir -p var/media var/celery
 	$(MANAGE) install_asr_model
