@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 APPS = [
     "lms.org",
+    "lms.accounts",  # /api/v1/tokens/
     "lms.catalog",
     "lms.progress",
     "lms.records",

@@ -19,7 +19,7 @@ urlpatterns = [
     path("accounts/", include("lms.accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("", include("lms.site.urls")),
-] + [path("", include(f"{app}.urls")) for app in APPS]
+] + [path("", include(f"{app}.urls")) for app in APPS if app != "lms.accounts"]  # that one: accounts/ above
 
 # Of the media files only Wagtail's images (originals and renditions, public by Wagtail's design) are served
 # as files, in every profile; talks, H5P packages, documents and exports go through views that check who asks.

@@ -22,6 +22,9 @@ INSTALLED_APPS = [
     "lms.org",
     "lms.accounts",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lms.catalog",
     "lms.progress",
     "lms.records",
@@ -50,7 +53,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: lms.accounts.ApiToken (KNOX_TOKEN_MODEL), lms/accounts/api_tokens.py
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lms.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "lms.accounts.middleware.MFAMiddleware",  # before the forced password change: the second step comes first
     "lms.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -156,6 +161,24 @@ AXES_DISABLE_ACCESS_LOG = True  # successful logins are in lms.accounts' login e
 # there (else every client would share the proxy's address and lock each other out); 0: REMOTE_ADDR.
 LMS_TRUSTED_PROXY_COUNT = int(os.environ.get("LMS_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "lms.accounts.lockout.client_ip_address"
+# Two-step login (lms/accounts/mfa.py, django-otp): HR, superusers, staff and branch secretaries may set up an
+# authenticator app at /accounts/mfa/; then every login (site and admin) asks for a code after the password. With
+# LMS_MFA_REQUIRED_FOR_PRIVILEGED=1 (recommended in production) HR and superusers must set one up at their next
+# login. Wrong codes count toward the lockout above; django-otp also slows down repeated wrong codes.
+LMS_MFA_REQUIRED_FOR_PRIVILEGED = os.environ.get("LMS_MFA_REQUIRED_FOR_PRIVILEGED", "0").lower() in ("1", "true")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin lists devices (a superuser deletes a lost one) without keys
+# Directory login (lms/accounts/directory.py, django-auth-ldap), on when LDAP_SERVER_URI is set (ldap:// or
+# ldaps://): the login name is looked up under LDAP_USER_SEARCH_BASE with LDAP_USER_FILTER (default
+# "(uid=%(user)s)"; Active Directory: "(sAMAccountName=%(user)s)") bound as LDAP_BIND_DN/LDAP_BIND_PASSWORD
+# (empty: anonymous), the password is checked by binding as the entry, and the member whose employee number is
+# the entry's LDAP_EMPLOYEE_NUMBER_ATTR (default employeeNumber) is logged in. No account is ever created,
+# and staff or superuser accounts never log in this way. LDAP_START_TLS=1 upgrades ldap://; LDAP_CA_CERT_FILE
+# names the CA bundle for TLS. Local passwords keep working; failures count toward the same lockout.
+if os.environ.get("LDAP_SERVER_URI", "").strip():
+    from lms.accounts.directory_config import DIRECTORY_BACKEND, directory_settings
+
+    globals().update(directory_settings(os.environ))  # the AUTH_LDAP_* settings of django-auth-ldap
+    AUTHENTICATION_BACKENDS.append(DIRECTORY_BACKEND)
 
 # i18n: Chinese first, English available.
 LANGUAGE_CODE = "zh-hans"
@@ -192,6 +215,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
 WAGTAIL_SITE_NAME = "党员教育培训平台"
+OTP_TOTP_ISSUER = os.environ.get("LMS_MFA_ISSUER") or WAGTAIL_SITE_NAME  # the name authenticator apps show
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "ppt", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {
@@ -208,8 +232,9 @@ SEARCH_SEGMENT_BACKEND_OPTIONS: dict = (
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so unauthenticated API calls get 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first, so unauthenticated API calls get 401 with WWW-Authenticate. Hashed, expiring keys
+        # (django-rest-knox) in the same "Authorization: Token <key>" header as before.
+        "lms.accounts.token_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -224,7 +249,39 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_METADATA_CLASS": "lms.site.api_parsing.ApiMetadata",
+    # Throttling (lms.site.api_throttles): per client address for anonymous calls, per user otherwise; the rates
+    # are read from LMS_API_ANON_RATE / LMS_API_USER_RATE below on every request. Over the rate: 429 with
+    # Retry-After. The counters live in the default cache (CACHES).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "lms.site.api_throttles.AnonRateThrottle",
+        "lms.site.api_throttles.UserRateThrottle",
+    ],
+    # The client address behind LMS_TRUSTED_PROXY_COUNT proxies, as for the login lockout (0: REMOTE_ADDR;
+    # X-Forwarded-For is never trusted without proxies, or a client could pick a new address for each call).
+    "NUM_PROXIES": LMS_TRUSTED_PROXY_COUNT,
 }
+# API throttle rates ("N/s", "N/min", "N/hour", "N/day"; empty: no limit). The user rate leaves room for a video
+# player's heartbeat every 10 s, search as you type and quiz autosave in several tabs at once.
+LMS_API_ANON_RATE = os.environ.get("LMS_API_ANON_RATE", "60/min") or None
+LMS_API_USER_RATE = os.environ.get("LMS_API_USER_RATE", "1200/min") or None
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": LMS_API_ANON_RATE, "user": LMS_API_USER_RATE}
+# API tokens (lms/accounts/api_tokens.py, django-rest-knox): several per user, each valid for
+# LMS_API_TOKEN_TTL_HOURS; only a digest is stored. A password change or reset revokes all of a user's tokens;
+# signing out of the site revokes them too only with LMS_API_REVOKE_TOKENS_ON_LOGOUT=1.
+LMS_API_TOKEN_TTL_HOURS = int(os.environ.get("LMS_API_TOKEN_TTL_HOURS", "720"))  # 30 days
+LMS_API_TOKEN_LIMIT_PER_USER = int(os.environ.get("LMS_API_TOKEN_LIMIT_PER_USER", "20"))
+LMS_API_REVOKE_TOKENS_ON_LOGOUT = os.environ.get("LMS_API_REVOKE_TOKENS_ON_LOGOUT", "0").lower() in ("1", "true")
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=max(LMS_API_TOKEN_TTL_HOURS, 1)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": LMS_API_TOKEN_LIMIT_PER_USER,
+    "AUTO_REFRESH": False,  # a token ends at its expiry however often it is used
+}
+# The default cache holds the API throttle counters. Per process (LocMem) is right for runserver and for tests
+# (each test process its own); production.py replaces it with Redis (CACHE_URL/REDIS_URL) or a file cache under
+# var/ that all web worker processes share.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Member Education LMS API",
     "VERSION": "1.0.0",

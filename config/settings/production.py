@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_TRANSPORT_OPTIONS, STORAGES
+from .base import CELERY_BROKER_TRANSPORT_OPTIONS, STORAGES, VAR_DIR
 
 
 def require_env(name: str) -> str:
@@ -44,6 +44,19 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(require_env("DATABASE_URL"), conn_max_age=600)}
+
+# The default cache holds the API throttle counters (lms.site.api_throttles), which every web process must share:
+# Redis at CACHE_URL or REDIS_URL (redis://, rediss:// or unix://); without one, a file cache under var/ that
+# the processes of one host share (a deployment on several hosts needs Redis).
+_CACHE_URL = os.environ.get("CACHE_URL", "").strip() or os.environ.get("REDIS_URL", "").strip()
+if _CACHE_URL:
+    if not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL/REDIS_URL must be a redis://, rediss:// or unix:// address.")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "lms")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20_000}}}
 
 CELERY_BROKER_URL = require_env("CELERY_BROKER_URL")
 if not CELERY_BROKER_URL.startswith("filesystem"):

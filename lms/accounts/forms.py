@@ -72,3 +72,12 @@ class ActivationIssueForm(forms.Form):
 
 class MemberLookupForm(forms.Form):
     employee_no = forms.CharField(label=_("Employee number"), max_length=40)
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or a backup code."""
+
+    code = forms.CharField(
+        label=_("Verification code"), max_length=32, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True,
+                                      "spellcheck": "false", "autocapitalize": "off"}))

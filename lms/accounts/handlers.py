@@ -8,18 +8,26 @@ from . import services
 from .models import LoginEvent
 
 Kind = LoginEvent.Kind
+DIRECTORY_BACKEND = "lms.accounts.directory.DirectoryBackend"
 
 
 def on_logged_in(sender, request, user, **kwargs):
-    services.record_event(Kind.LOGIN, user=user, request=request)
+    detail = "directory" if getattr(user, "backend", "") == DIRECTORY_BACKEND else ""
+    services.record_event(Kind.LOGIN, user=user, request=request, detail=detail)
     if request is not None:
         services.start_session(request, user)
+        if getattr(request, "session", None) is not None:
+            from . import mfa
+
+            request.session[mfa.SESSION_MFA] = mfa.state_for(user)
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str((credentials or {}).get(get_user_model().USERNAME_FIELD) or "")[:150]
     user = get_user_model().objects.filter(username=username).first() if username else None
-    services.record_event(Kind.FAILED, user=user, username=username, request=request)
+    second_step = (credentials or {}).get("mfa")  # a wrong code at the second step (mfa.record_failure)
+    services.record_event(Kind.MFA_FAILED if second_step else Kind.FAILED, user=user, username=username,
+                          request=request, detail=str(second_step or ""))
 
 
 def on_logged_out(sender, request, user, **kwargs):
@@ -39,3 +47,6 @@ def connect() -> None:
     user_login_failed.connect(on_login_failed, dispatch_uid="accounts-login-failed")
     user_logged_out.connect(on_logged_out, dispatch_uid="accounts-logged-out")
     user_locked_out.connect(on_locked_out, dispatch_uid="accounts-locked-out")
+    from . import token_auth
+
+    token_auth.connect()  # a password change revokes the user's API tokens

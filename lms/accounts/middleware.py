@@ -1,5 +1,6 @@
-"""Session idle timeout and the forced password change. Both sit after AuthenticationMiddleware and
-MessageMiddleware; they read flags cached in the session at login (handlers.py), so they cost no query."""
+"""Session idle timeout, the second login step and the forced password change. They sit after
+AuthenticationMiddleware and MessageMiddleware (MFAMiddleware also after django-otp's OTPMiddleware); they read
+flags cached in the session at login (handlers.py), so they cost no query."""
 
 import time
 
@@ -9,6 +10,7 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import services
@@ -89,6 +91,59 @@ class PasswordChangeRequiredMiddleware:
         allowed = (
             reverse("accounts:password_change"), reverse("accounts:password_change_done"), reverse("logout"),
             reverse("wagtailadmin_logout"), "/i18n/", reverse("accounts:password_reset"),
-            "/accounts/activate/",
+            "/accounts/activate/", "/accounts/mfa/",
         )
+        return path == "/healthz" or any(path.startswith(p) for p in allowed)
+
+
+class MFAMiddleware:
+    """After the password, a user with a confirmed authenticator is sent to the code page until the session is
+    verified; with LMS_MFA_REQUIRED_FOR_PRIVILEGED, HR and superusers without one are sent to set one up. Covers
+    every login (site, Wagtail admin, Django admin), since it looks at the session and not at the login form.
+    Session-authenticated API calls get 403 meanwhile; API tokens authenticate in the view and are not affected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and getattr(request, "session", None) is not None
+                and not _is_asset(request.path)):
+            response = self._check(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _check(self, request):
+        from . import mfa
+
+        state = mfa.session_state(request)
+        if state == mfa.VERIFY and not mfa.is_verified(request):
+            if self._exempt(request.path, enrolment=False):
+                return None
+            return self._refuse(request, "accounts:mfa-verify", "mfa_required",
+                                _("Enter the code from your authenticator app to continue."))
+        if state == mfa.ENROL:
+            if self._exempt(request.path, enrolment=True):
+                return None
+            return self._refuse(request, "accounts:mfa", "mfa_enrolment_required",
+                                _("Set up two-step verification before you continue."))
+        return None
+
+    @staticmethod
+    def _refuse(request, url_name: str, code: str, message: str):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": message, "status": 403, "code": code}, status=403)
+        target = reverse(url_name)
+        if request.method == "GET" and request.path != "/":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)
+
+    @staticmethod
+    def _exempt(path: str, enrolment: bool) -> bool:
+        allowed = [reverse("accounts:mfa-verify"), reverse("logout"), reverse("wagtailadmin_logout"), "/i18n/",
+                   "/jsi18n/"]
+        if enrolment:  # setting up may wait until a forced password change is done
+            allowed += [reverse("accounts:mfa"), reverse("accounts:password_change"),
+                        reverse("accounts:password_change_done")]
         return path == "/healthz" or any(path.startswith(p) for p in allowed)

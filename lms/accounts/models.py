@@ -1,9 +1,10 @@
-"""Account state beside Django's user: the forced password change, and the login event log."""
+"""Account state beside Django's user: the forced password change, the login event log and API tokens."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class AccountState(models.Model):
@@ -33,7 +34,7 @@ class LoginEventQuerySet(models.QuerySet):
 
 
 class LoginEvent(models.Model):
-    """Sign-ins, failures, lockouts and password events. Append-only."""
+    """Sign-ins, failures, lockouts, password and two-step verification events. Append-only."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("Logged in")
@@ -47,6 +48,10 @@ class LoginEvent(models.Model):
         ACTIVATED = "activated", _("Activated account")
         UNLOCKED = "unlocked", _("Unlocked")
         HR_RESET = "hr_reset", _("Temporary password set by HR")
+        MFA_VERIFIED = "mfa_verified", _("Two-step verification passed")
+        MFA_FAILED = "mfa_failed", _("Wrong verification code")
+        MFA_ENROLLED = "mfa_enrolled", _("Authenticator set up")
+        MFA_DISABLED = "mfa_disabled", _("Authenticator removed")
 
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -75,3 +80,21 @@ class LoginEvent(models.Model):
         if not self._state.adding:
             raise ValueError("login events cannot be changed")
         super().save(*args, **kwargs)
+
+
+class ApiToken(AbstractAuthToken):
+    """An API key (django-rest-knox, KNOX_TOKEN_MODEL): only its SHA-512 digest and its first characters
+    (``token_key``, shown as the prefix) are stored; the key itself is shown once, when it is created. See
+    api_tokens.py."""
+
+    name = models.CharField(_("name"), max_length=100, blank=True,
+                            help_text=_("What the token is for, e.g. the script or device that uses it."))
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.token_key}… ({self.user})"

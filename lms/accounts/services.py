@@ -79,7 +79,11 @@ def password_change_required(user) -> bool:
 
 def token_requires_password_change(key: str) -> bool:
     """For API calls with ``Authorization: Token …`` (no session)."""
-    return bool(key) and AccountState.objects.filter(must_change_password=True, user__auth_token__key=key).exists()
+    from .models import ApiToken
+    from .token_auth import token_for_key
+
+    flagged = ApiToken.objects.filter(user__account_state__must_change_password=True)
+    return token_for_key(key, flagged) is not None
 
 
 def require_password_change(user) -> None:

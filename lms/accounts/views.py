@@ -3,20 +3,23 @@
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lms.org.models import Member, OrgUnit
 from lms.org.scope import is_hr, visible_members
 
-from . import lockout, services
-from .forms import ActivationIssueForm, MemberLookupForm, ResetForm
+from . import lockout, mfa, services
+from .forms import ActivationIssueForm, CodeForm, MemberLookupForm, ResetForm
 from .models import LoginEvent
 from .tokens import activation_token
 
@@ -185,3 +188,118 @@ def hr_security(request):
         "ip_failure_limit": lockout.ip_failure_limit(),
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if (cool_off := get_cool_off()) else 0,
     })
+
+
+# --- Two-step verification (mfa.py) ------------------------------------------------------------------------------
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _throttled_message() -> str:
+    return _("Too many wrong codes. Wait a minute and try again.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_manage(request):
+    """Set up an authenticator (QR code and key, confirmed by a code), or with one set up: new backup codes,
+    remove it, or replace it (both need a current code)."""
+    if not mfa.eligible(request.user):
+        raise PermissionDenied
+    device = mfa.authenticator(request.user)
+    form = CodeForm(request.POST or None)
+    action = request.POST.get("action", "")
+    if device is None:
+        pending = mfa.pending_device(request.user, create=True)
+        if request.method == "POST" and form.is_valid():
+            allowed, _info = pending.verify_is_allowed()
+            if not allowed:
+                form.add_error("code", _throttled_message())
+            else:
+                codes = mfa.confirm_enrolment(request, pending, form.cleaned_data["code"])
+                if codes is not None:
+                    messages.success(request, _("Two-step verification is on."))
+                    return _no_store(render(request, "accounts/mfa_backup_codes.html", {
+                        "codes": codes, "next": _safe_next(request, reverse("accounts:mfa"))}))
+                form.add_error("code", _("The code is not right. Check the time on your phone and try again."))
+        return _no_store(render(request, "accounts/mfa.html", {
+            "form": form, "enrolling": True, "secret": mfa.secret_text(pending), "issuer": mfa.issuer(),
+            "account": request.user.get_username(), "required": mfa.enrolment_required(request.user),
+            "next": _safe_next(request, ""),
+        }))
+    if request.method == "POST" and form.is_valid() and action in ("codes", "disable", "replace"):
+        try:
+            ok = mfa.check_code(request.user, form.cleaned_data["code"]) is not None
+        except mfa.Throttled:
+            form.add_error("code", _throttled_message())
+        else:
+            if not ok:
+                mfa.record_failure(request, detail=action)
+                if getattr(request, "axes_locked_out", False):
+                    return _locked(request)
+                form.add_error("code", _("The code is not right."))
+            elif action == "codes":
+                codes = mfa.new_backup_codes(request.user)
+                return _no_store(render(request, "accounts/mfa_backup_codes.html",
+                                        {"codes": codes, "next": reverse("accounts:mfa")}))
+            else:
+                mfa.disable(request)
+                if action == "disable" and not mfa.enrolment_required(request.user):
+                    messages.success(request, _("Two-step verification is off."))
+                else:
+                    messages.info(request, _("Scan the new QR code with your authenticator app."))
+                return redirect(reverse("accounts:mfa"))
+    backup = mfa.backup_device(request.user)
+    return _no_store(render(request, "accounts/mfa.html", {
+        "form": form, "enrolling": False, "device": device, "required": mfa.enrolment_required(request.user),
+        "backup_left": backup.token_set.count() if backup else 0,
+    }))
+
+
+@login_required
+def mfa_qr(request):
+    """The pending authenticator's QR code as SVG, made here (no outside service sees the key)."""
+    if not mfa.eligible(request.user):
+        raise PermissionDenied
+    pending = mfa.pending_device(request.user)
+    if pending is None:
+        raise Http404
+    return _no_store(HttpResponse(mfa.qr_svg(pending), content_type="image/svg+xml"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request):
+    """The second login step: a code from the authenticator app, or a backup code."""
+    default = settings.LOGIN_REDIRECT_URL
+    if mfa.refresh_state(request) != mfa.VERIFY or mfa.is_verified(request):
+        return redirect(_safe_next(request, default))
+    if mfa.locked_out(request):
+        return _locked(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if mfa.verify(request, form.cleaned_data["code"]):
+                return redirect(_safe_next(request, default))
+        except mfa.Throttled:
+            form.add_error("code", _throttled_message())
+        else:
+            if getattr(request, "axes_locked_out", False):
+                return _locked(request)
+            form.add_error("code", _("The code is not right. Check the time on your phone and try again."))
+    return _no_store(render(request, "accounts/mfa_verify.html", {"form": form, "next": _safe_next(request, "")}))
+
+
+def _locked(request):
+    """Locked out by wrong codes: the half-finished login ends, and the lockout page says why."""
+    from axes.helpers import get_lockout_response
+
+    credentials = {"username": request.user.get_username()}
+    logout(request)
+    request.axes_locked_out = False  # answered here; AxesMiddleware need not answer again
+    return get_lockout_response(request, None, credentials)

@@ -19,3 +19,15 @@ def activation_menu():
 @hooks.register("register_admin_menu_item")
 def security_menu():
     return HRMenuItem(_("Logins and lockouts"), reverse("accounts:hr-security"), icon_name="lock", order=218)
+
+
+class MFAMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .mfa import eligible
+
+        return eligible(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def mfa_menu():
+    return MFAMenuItem(_("Two-step verification"), reverse("accounts:mfa"), icon_name="password", order=219)

@@ -16,10 +16,11 @@ ERROR_SCHEMA = {
     "required": ["error", "status"],
 }
 # What any operation may answer besides its success: bad input, not logged in, not allowed, no such object,
-# an Accept header we cannot serve; writes may also conflict with the current state, be too large or be in a
-# format we do not read.
+# an Accept header we cannot serve, too many calls (throttled, with Retry-After); writes may also conflict with
+# the current state, be too large or be in a format we do not read.
 COMMON_ERRORS = {"400": "Bad input.", "401": "Not authenticated.", "403": "Not allowed.", "404": "Not found.",
-                 "406": "Unacceptable Accept header."}
+                 "406": "Unacceptable Accept header.",
+                 "429": "Too many requests (code throttled): try again after Retry-After seconds."}
 WRITE_ERRORS = {"409": "Conflicts with the current state.", "413": "Too large.", "415": "Unsupported media type."}
 
 
@@ -36,5 +37,9 @@ def error_responses(result, generator, request, public):
             if method in ("post", "put", "patch"):
                 errors.update(WRITE_ERRORS)
             for status, text in errors.items():
-                operation["responses"].setdefault(status, {"description": text, "content": ref})
+                answer = {"description": text, "content": ref}
+                if status == "429":
+                    answer["headers"] = {"Retry-After": {"schema": {"type": "integer"},
+                                                         "description": "Seconds to wait before the next call."}}
+                operation["responses"].setdefault(status, answer)
     return result

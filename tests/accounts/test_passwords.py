@@ -6,10 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from lms.accounts import services
-from lms.accounts.models import AccountState, LoginEvent
+from lms.accounts.models import AccountState, ApiToken, LoginEvent
 from lms.org.importer import import_members
 
 from .conftest import GOOD_PASSWORD, client_for
@@ -117,8 +116,8 @@ def test_imported_member_is_flagged_and_redirected_until_password_changed(db):
     assert api.status_code == 403
     assert api.json() == {"error": api.json()["error"], "status": 403, "code": "password_change_required"}
     assert "修改密码" in api.json()["error"]
-    token = Token.objects.create(user=user)
-    by_token = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = ApiToken.objects.create(user)
+    by_token = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
     assert by_token.status_code == 403 and by_token.json()["code"] == "password_change_required"
     # The change page itself, static files and logout stay reachable.
     page = client.get("/accounts/password/change/")
@@ -129,7 +128,10 @@ def test_imported_member_is_flagged_and_redirected_until_password_changed(db):
     assert not AccountState.objects.get(user=user).must_change_password
     assert client.get("/my/").status_code == 200
     assert client.get("/api/v1/me/").status_code == 200
-    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    # The change revoked the token made before it; a new one works (no longer held at the change).
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+    _token, key = ApiToken.objects.create(user)
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
 def test_logout_allowed_while_password_change_required(member):

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from lms.accounts.models import ApiToken
 from tests.factories import MemberFactory, UserFactory
 from tests.live import wsgi_server
 from tests.search.helpers import make_talk_with_segments
@@ -35,7 +35,7 @@ def talks():
 def test_threaded_server_answers_concurrent_searches_without_errors(talks, tmp_path):
     admin = UserFactory(is_superuser=True)
     member = MemberFactory().user
-    tokens = [Token.objects.create(user=admin).key, Token.objects.create(user=member).key]
+    tokens = [ApiToken.objects.create(admin)[1], ApiToken.objects.create(member)[1]]
     browser = Client()
     browser.force_login(member)  # a session row in the database, used by the page requests below
     session = browser.cookies["sessionid"].value

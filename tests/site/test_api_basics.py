@@ -10,15 +10,19 @@ def test_token_auth_with_command(member):
     out = io.StringIO()
     call_command("create_api_token", member.user.username, stdout=out)
     key = out.getvalue().strip()
-    assert len(key) == 40
+    assert len(key) == 64
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     r = client.get("/api/v1/me/")
     assert r.status_code == 200 and r.json()["employee_no"] == member.employee_no
     assert r.json()["hours_required"] == "32.00"
+    # Only a digest is stored: each call makes a new token (several per user), and the earlier one still works.
     again = io.StringIO()
-    call_command("create_api_token", member.user.username, stdout=again)
-    assert again.getvalue().strip() == key
+    call_command("create_api_token", member.user.username, "--name", "ci", "--ttl-hours", "2", stdout=again)
+    second = again.getvalue().strip()
+    assert second != key and len(second) == 64
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {second}").get("/api/v1/me/").status_code == 200
+    assert client.get("/api/v1/me/").status_code == 200
     client.credentials(HTTP_AUTHORIZATION="Token wrong")
     r = client.get("/api/v1/me/")
     assert r.status_code == 401 and r.json()["error"]

@@ -1,0 +1,7 @@
+from lms.site.api_routing import ApiRouter
+
+from . import api_tokens
+
+router = ApiRouter()
+router.register("tokens", api_tokens.ApiTokenViewSet, basename="api-tokens")
+urlpatterns = router.urls
