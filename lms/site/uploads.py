@@ -53,6 +53,7 @@ class UploadSizeLimitMiddleware:
             message = too_large(kind)
             if request.path.startswith("/api/"):
                 return JsonResponse({"error": message, "status": 413, "code": "too_large"}, status=413)
+            back = _("Back")
             return HttpResponse(f"<!doctype html><meta charset=utf-8><title>413</title><p>{escape(message)}</p>"
-                                f"<p><a href=\"javascript:history.back()\">{escape(_('Back'))}</a></p>", status=413)
+                                f"<p><a href=\"javascript:history.back()\">{escape(back)}</a></p>", status=413)
         return self.get_response(request)
