@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -73,5 +74,20 @@ def wsgi_server(log: Path, *, threads: int = 8, workers: int = 1, timeout: float
                 assert time.monotonic() < deadline, "server did not start:\n" + log.read_text(errors="replace")
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+@contextmanager
+def celery_worker(log: Path, *, queue: str, broker: Path, name: str = "test", **extra_env):
+    """A real Celery worker (solo pool) on the test database and a private filesystem broker."""
+    cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
+           "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO",
+           "-n", f"{name}-{uuid.uuid4().hex[:8]}@localhost"]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=child_env(LMS_TEST_BROKER_DIR=broker, **extra_env),
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield proc
     finally:
         stop(proc)

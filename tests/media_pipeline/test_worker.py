@@ -5,19 +5,13 @@
    started worker resumes the run, skipping the audio extraction that had already finished.
 """
 
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files import File
-from django.db import connection
 from kombu import Connection
 
 from config.celery import app as celery_app
@@ -25,6 +19,7 @@ from content_library.models import Talk
 from media_pipeline import pipeline
 from media_pipeline.model_install import install
 from media_pipeline.tasks import pipeline_chain
+from tests.live import celery_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -44,33 +39,9 @@ def broker(tmp_path):
     return folder
 
 
-@contextmanager
 def worker(broker: Path, log: Path, **extra_env):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test_worker",
-        "LMS_TEST_DB": str(connection.settings_dict["NAME"]),
-        "LMS_TEST_MEDIA": str(settings.MEDIA_ROOT),
-        "LMS_TEST_BROKER_DIR": str(broker),
-        "LMS_TEST_WORK_DIR": str(settings.MEDIA_PIPELINE_WORK_DIR),
-        "ASR_MODEL_DIR": str(settings.ASR_MODEL_DIR),
-        **extra_env,
-    }
-    cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", "media",
-           "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO",
-           "-n", f"test-{uuid.uuid4().hex[:8]}@localhost"]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    return celery_worker(log, queue="media", broker=broker, LMS_TEST_WORK_DIR=settings.MEDIA_PIPELINE_WORK_DIR,
+                         **extra_env)
 
 
 def send(talk_id: int, run_id: str, broker: Path) -> None:

@@ -1,21 +1,17 @@
 """A large export requested through the API is written by a real Celery worker process (default queue)."""
 
 import io
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import openpyxl
 import pytest
-from django.db import connection
 from kombu import Connection
 
 from config.celery import app as celery_app
 from lms.reports import tasks
 from lms.reports.models import ExportJob
+from tests.live import celery_worker
 from tests.reports.conftest import YEAR, api_for, web_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -50,15 +46,7 @@ def test_background_export_by_a_real_worker(world, settings, tmp_path, monkeypat
     assert job.status == "pending"
 
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test_worker",
-           "LMS_TEST_DB": str(connection.settings_dict["NAME"]), "LMS_TEST_MEDIA": str(settings.MEDIA_ROOT),
-           "LMS_TEST_BROKER_DIR": str(broker)}
-    cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", "default",
-           "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel=INFO",
-           "-n", f"reports-{uuid.uuid4().hex[:8]}@localhost"]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
+    with celery_worker(log, queue="default", broker=broker, name="reports") as proc:
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             job.refresh_from_db()
@@ -68,13 +56,6 @@ def test_background_export_by_a_real_worker(world, settings, tmp_path, monkeypat
                 pytest.fail(f"worker exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
         assert job.status == "done", (job.status, job.error, log.read_text(errors="replace")[-3000:])
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
     assert job.row_count == 8 and job.started_at and job.finished_at
     download = web_for(world["hr"]).get(f"/reports/exports/{job.token}/download/")

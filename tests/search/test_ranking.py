@@ -82,7 +82,8 @@ def test_traditional_full_width_and_english_normalization(admin):
 
 def test_every_sample_query_finds_its_moment_first_on_whisper_transcripts(admin):
     """Whisper base output of samples/talks (recorded in tests/search/data): plain substring search
-    misses most of these; the tiers find every one as the first moment."""
+    misses 6 of the 16 (三回一课, 引换排查, 台障, 连结从业, 力品利金, 工开招标); the tiers find every one as the
+    first moment."""
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     talks = {key: make_talk_with_segments(manifest[key]["title"], lines) for key, lines in asr_transcripts().items()}
     substring_found = 0
@@ -94,7 +95,7 @@ def test_every_sample_query_finds_its_moment_first_on_whisper_transcripts(admin)
             m = first.moments[0]
             assert m.start <= q["end"] + 1 and m.end >= q["start"] - 1, (q["q"], m.start, m.end)
             substring_found += any(q["q"] in line["text"] for line in asr_transcripts()[key])
-    assert substring_found <= 6  # the baseline this is measured against (bench/search_quality.py)
+    assert substring_found <= 10  # measured on these transcripts (bench/search_quality.py)
 
 
 def test_single_character_query_shows_the_moments_that_contain_it(admin):
