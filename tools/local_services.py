@@ -69,9 +69,10 @@ def redis_server() -> str:
 
 
 def _as_owner(cmd: list[str]) -> list[str]:
-    """initdb and postgres refuse to run as root: run them as the package's own system user."""
+    """initdb and postgres refuse to run as root: run them as the package's own system user (from /, since
+    the caller's folder may be closed to that user)."""
     if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
+        return ["runuser", "-u", "postgres", "--", "env", "-C", "/", *cmd]
     return cmd
 
 
