@@ -7,6 +7,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import MemberFactory, UserFactory
+from tests.quizzes.factories import build_h5p
+from tests.quizzes.test_h5p_xapi import statement
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +66,11 @@ def test_deeply_nested_json(client):
 
 
 def test_lone_surrogate_in_a_statement(member):
-    from tests.quizzes.test_h5p_xapi import h5p_lesson, statement
+    import io
 
-    _lesson, package = h5p_lesson.__wrapped__()
+    from lms.quizzes.h5p.package import import_package
+
+    package = import_package(io.BytesIO(build_h5p()), filename="fixture.h5p")
     client = APIClient()
     client.force_authenticate(member.user)
     body = json.dumps(statement(package, member)).replace('"PT12.5S"', '"PT12.5S", "response": "\\ud800"')
