@@ -401,6 +401,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'", *_EXTRA_MEDIA],
         "frame-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],  # Redoc parses the schema in a worker made from a blob
         "frame-ancestors": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -48,3 +48,4 @@ def test_responses_carry_a_content_security_policy(client):
     response = client.get("/accounts/login/")
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'self'" in policy
+    assert "worker-src 'self' blob:" in policy
