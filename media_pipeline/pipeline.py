@@ -422,6 +422,9 @@ def take_ownership(talk_id: int, run_id: str, owner: str) -> None:
     Talk.objects.filter(pk=talk_id, pipeline_run=run_id).update(pipeline_owner=owner, heartbeat_at=timezone.now())
 
 
+PING_QUIET_SECONDS = 60
+
+
 def resume_stalled(now=None, *, ping=None) -> list[int]:
     """Re-queue runs whose worker died: no heartbeat for MEDIA_PIPELINE_STALL_SECONDS, or (at once) an owner
     known to be dead — a process gone from this host, or a node that does not answer ``ping``.
@@ -431,10 +434,14 @@ def resume_stalled(now=None, *, ping=None) -> list[int]:
     """
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(seconds=conf.stall_seconds())
+    # A node that misses one ping may only be busy (a solo pool answers between tasks): ask only about runs
+    # that have also been quiet for a while. A dead process on this host is certain at once.
+    quiet = now - timezone.timedelta(seconds=PING_QUIET_SECONDS)
     running = (Talk.objects.filter(status__in=Talk.PROCESSING_STATUSES).exclude(pipeline_run="")
                .values_list("pk", "pipeline_run", "heartbeat_at", "pipeline_owner"))
     stalled = [(pk, run) for pk, run, beat, owner in running
-               if (beat is not None and beat < cutoff) or (owner and ownership.is_gone(owner, ping))]
+               if (beat is not None and beat < cutoff)
+               or (owner and ownership.is_gone(owner, ping if beat is None or beat < quiet else None))]
     for talk_id, run_id in stalled:
         Talk.objects.filter(pk=talk_id, pipeline_run=run_id).update(heartbeat_at=now)
         logger.warning("Resuming stalled processing of talk %s (run %s)", talk_id, run_id)

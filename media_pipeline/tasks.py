@@ -7,7 +7,7 @@ delivered again (AMQP/Redis); with brokers that lose unacknowledged messages
 stopped, and the steps skip the work whose results are already on disk.
 """
 
-from celery import Task, chain, shared_task
+from celery import Task, chain, current_app, shared_task
 from django.utils.translation import gettext as _
 
 from . import conf, ownership, pipeline
@@ -75,4 +75,6 @@ def pipeline_chain(talk_id: int, run_id: str):
 
 @shared_task(name="media_pipeline.resume_stalled", queue="media", soft_time_limit=300, time_limit=360)
 def resume_stalled() -> list[int]:
-    return pipeline.resume_stalled()
+    # Nodes on other hosts can be asked whether they live where the broker carries remote control (Redis).
+    remote_control = not str(current_app.conf.broker_url).startswith("filesystem")
+    return pipeline.resume_stalled(ping=ownership.celery_ping if remote_control else None)

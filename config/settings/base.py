@@ -362,8 +362,9 @@ CELERY_BEAT_SCHEDULE.update({
     "training-evaluate-all": {"task": "training.evaluate_all", "schedule": 24 * 3600.0},
     "notifications-retry-emails": {"task": "notifications.retry_emails", "schedule": 900.0},
 })
-# Talks whose worker died (no pipeline heartbeat for 5 min) are re-queued and resume where they stopped.
-CELERY_BEAT_SCHEDULE["media-pipeline-resume-stalled"] = {"task": "media_pipeline.resume_stalled", "schedule": 300.0}
+# Talks whose worker died (its process gone, its node silent, or no pipeline heartbeat for 5 min) are re-queued
+# and resume where they stopped; checked every minute.
+CELERY_BEAT_SCHEDULE["media-pipeline-resume-stalled"] = {"task": "media_pipeline.resume_stalled", "schedule": 60.0}
 TALK_PROCESSOR = "media_pipeline.pipeline.submit"  # content_library hands new/changed talks to this
 # Import of replays by URL (media_pipeline/fetch.py): only public addresses are fetched, checked again on every
 # redirect and HLS segment. MEDIA_IMPORT_ALLOWED_HOSTS (comma-separated names, or suffixes like ".example.org"):

@@ -60,7 +60,17 @@ else:
 
 CELERY_BROKER_URL = require_env("CELERY_BROKER_URL")
 if not CELERY_BROKER_URL.startswith("filesystem"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+    # A task's message stays on Redis, unacknowledged, until the task ends (acks_late); a worker killed mid-task
+    # never acknowledges it, and Redis hands it to another worker after the visibility timeout. That timeout
+    # must outlast the longest task (transcription: 8 h 5 min hard limit), or a healthy long run would be
+    # handed out twice. Dead workers' runs are picked up sooner by media_pipeline.resume_stalled (beat).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 9 * 3600)),
+        "socket_timeout": 30,
+        "socket_connect_timeout": 10,
+        "socket_keepalive": True,
+        "health_check_interval": 30,
+    }
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 if os.environ.get("MEDIA_STORAGE", "local") == "s3":

@@ -216,3 +216,31 @@ def test_deleting_a_talk_removes_files_and_tells_search(media_samples, django_ca
     assert removed == [pk]
     assert not any(storage.exists(name) for storage, name in files)
     assert not TranscriptSegment.objects.filter(talk_id=pk).exists()
+
+
+def test_a_silent_node_on_another_host_is_resumed_only_once_its_run_is_quiet(media_samples, fake_asr):
+    talk = talk_from(media_samples["short"])
+    run = pipeline.start_run(talk)
+    Talk.objects.filter(pk=talk.pk).update(status=Talk.Status.TRANSCRIBING, pipeline_owner="media@gpu-7|gpu-7|4242",
+                                           heartbeat_at=timezone.now())
+    asked = []
+
+    def ping(node):
+        asked.append(node)
+        return False  # no answer
+
+    # A busy node may miss a ping: while its run reports progress, it is not even asked.
+    assert pipeline.resume_stalled(ping=ping) == [] and asked == []
+    # Quiet for two minutes and silent: resumed without waiting for the 5-minute stall timeout.
+    Talk.objects.filter(pk=talk.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=2))
+    assert pipeline.resume_stalled(ping=ping) == [talk.pk] and asked == ["media@gpu-7"]
+    talk.refresh_from_db()
+    assert talk.status == Talk.Status.READY and talk.pipeline_run == run
+
+
+def test_a_quiet_node_that_answers_keeps_its_run(media_samples):
+    talk = talk_from(media_samples["short"])
+    pipeline.start_run(talk)
+    Talk.objects.filter(pk=talk.pk).update(status=Talk.Status.TRANSCRIBING, pipeline_owner="media@gpu-7|gpu-7|4242",
+                                           heartbeat_at=timezone.now() - timedelta(minutes=2))
+    assert pipeline.resume_stalled(ping=lambda node: True) == []

@@ -1,15 +1,12 @@
 """Debounced incremental recomputes with a real Celery worker (countdowns only a worker honours)."""
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.db import connection
 
 from lms.recommend.models import DirtyMember, FlushSchedule, Recommendation, RecomputeRun
 from tests.factories import MemberFactory
+from tests.live import Broker, celery_worker
 
 from .conftest import complete, course_with_lesson
 
@@ -18,51 +15,31 @@ DEBOUNCE = 4
 
 @pytest.fixture
 def worker(tmp_path, settings):
-    """A solo-pool worker on a private filesystem broker, reading this test's database file."""
+    """A solo-pool worker on the test database and a private broker; this process publishes to that broker."""
+    from kombu import pools
+
     from config.celery import app
 
-    queue, control = tmp_path / "celery" / "queue", tmp_path / "celery" / "control"
-    queue.mkdir(parents=True)
-    control.mkdir(parents=True)
-    old = (app.conf.task_always_eager, app.conf.broker_transport_options)
+    broker = Broker(tmp_path / "broker")
+    old = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
 
-    def reset_pools():  # connections made earlier carry the old folders
-        from kombu import pools
-
+    def reset_pools():  # connections made earlier carry the old broker
         pools.reset()  # kombu keeps a process-wide registry of pools; a closed one must not be handed out again
         app._pool = None
         app.amqp._producer_pool = None
 
     app.conf.task_always_eager = False
-    app.conf.broker_transport_options = {**old[1], "data_folder_in": str(queue), "data_folder_out": str(queue),
-                                         "control_folder": str(control)}
+    app.conf.broker_url, app.conf.broker_transport_options = broker.url, broker.transport_options
     reset_pools()
     with app.producer_or_acquire() as producer:  # never publish into the development queue
-        assert producer.connection.transport_options["data_folder_out"] == str(queue)
+        assert producer.connection.transport_options == broker.transport_options
     settings.RECOMMEND_DEBOUNCE_SECONDS = DEBOUNCE
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "LMS_VAR_DIR": str(tmp_path),
-           "LMS_TEST_DB": str(connection.settings_dict["NAME"]), "LMS_TEST_MEDIA": str(tmp_path / "media")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.recommend.worker_main", "--pool=solo", "--queues=default",
-             "--loglevel=INFO", "--without-mingle", "--without-gossip", "--without-heartbeat"],
-            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 90
-        while b"ready." not in log.read_bytes():
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "worker did not start:\n" + log.read_text()
-            time.sleep(0.5)
-        yield proc
+        with celery_worker(log, queue="default", broker=broker, name="recommend", ready=True) as proc:
+            yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        app.conf.task_always_eager, app.conf.broker_transport_options = old
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = old
         reset_pools()
         print(log.read_text()[-3000:])  # shown when the test fails
 

@@ -2,16 +2,13 @@
 
 import io
 import time
-from pathlib import Path
 
 import openpyxl
 import pytest
-from kombu import Connection
 
-from config.celery import app as celery_app
 from lms.reports import tasks
 from lms.reports.models import ExportJob
-from tests.live import celery_worker
+from tests.live import Broker, celery_worker
 from tests.reports.conftest import YEAR, api_for, web_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -19,25 +16,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 WAIT = 120
 
 
-def _transport(broker: Path) -> dict:
-    return {"data_folder_in": str(broker / "queue"), "data_folder_out": str(broker / "queue"),
-            "control_folder": str(broker / "control"), "store_processed": False}
-
-
 def test_background_export_by_a_real_worker(world, settings, tmp_path, monkeypatch):
     settings.LMS_REPORT_SYNC_MAX_ROWS = {"xlsx": 1}
-    broker = tmp_path / "broker"
-    for sub in ("queue", "control"):
-        (broker / sub).mkdir(parents=True)
+    broker = Broker(tmp_path / "broker")
 
     def send(job_id):
-        eager = celery_app.conf.task_always_eager
-        celery_app.conf.task_always_eager = False
-        try:
-            with Connection("filesystem://", transport_options=_transport(broker)) as conn:
-                tasks.run_export.apply_async(args=[job_id], connection=conn)
-        finally:
-            celery_app.conf.task_always_eager = eager
+        broker.send(tasks.run_export.si(job_id))
 
     monkeypatch.setattr(tasks.run_export, "delay", send)
     response = api_for(world["hr"]).get(f"/api/v1/reports/hours_summary/?year={YEAR}&format=xlsx")
