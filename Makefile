@@ -41,8 +41,10 @@ run-prod: setup
 	  '$(MANAGE) migrate --noinput && $(MANAGE) collectstatic --noinput -v0 && $(MANAGE) seed_demo --once && \
 	   $(MANAGE) ensure_demo_admin && exec .venv/bin/honcho start -f Procfile.prod'
 
+# ruff, and the import contract (.importlinter): apps import downward only, no module cycles inside an app.
 lint: $(UV)
 	.venv/bin/ruff check .
+	PYTHONPATH=. .venv/bin/lint-imports --no-cache
 
 check:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check

@@ -61,9 +61,9 @@ def build(n: int, rng: random.Random) -> dict:
     from django.utils import timezone
 
     from content_library.models import Category
+    from lms.catalog.bootstrap import ensure_catalog_home
     from lms.catalog.models import CoursePage
     from lms.org.models import Member, MemberRole, OrgUnit, Role
-    from lms.site.bootstrap import ensure_catalog_home
     from lms.training.models import PlanRule
     from lms.training.plans import INDUCTION_CATEGORY, get_plan
 

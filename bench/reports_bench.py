@@ -86,9 +86,9 @@ def build(n_members: int, n_entries: int, rng: random.Random, year: int) -> dict
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from lms.catalog.bootstrap import ensure_catalog_home
     from lms.catalog.models import CoursePage
     from lms.org.models import Member, MemberRole, Role
-    from lms.site.bootstrap import ensure_catalog_home
     from lms.training.models import Assignment
     from lms.training.plans import get_plan
 

@@ -88,8 +88,8 @@ def vocabulary():
 
 
 def synthetic_talk(job: tuple) -> tuple:
-    """Worker: generate one talk's segments from the vocabulary and analyse them (search.analysis)."""
-    from search.analysis import talk_tokens
+    """Worker: generate one talk's segments from the vocabulary and analyse them (lms.common.textanalysis)."""
+    from lms.common.textanalysis import talk_tokens
 
     number, seed, per_talk = job
     rng = random.Random(seed * 1_000_003 + number)

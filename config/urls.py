@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config.api_urls import APPS
+from config.api_urls import app_modules
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -19,7 +19,8 @@ urlpatterns = [
     path("accounts/", include("lms.accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("", include("lms.site.urls")),
-] + [path("", include(f"{app}.urls")) for app in APPS if app != "lms.accounts"]  # that one: accounts/ above
+] + [path("", include(module)) for module in app_modules("urls")
+      if module not in ("lms.accounts.urls", "lms.site.urls")]  # those two: above
 
 # Of the media files only Wagtail's images (originals and renditions, public by Wagtail's design) are served
 # as files, in every profile; talks, H5P packages, documents and exports go through views that check who asks.

@@ -13,9 +13,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from lms.common import uploads
+from lms.common.api_parsing import SafeJSONParser
 from lms.org.models import OrgUnit
-from lms.site import uploads
-from lms.site.api_parsing import SafeJSONParser
 
 from .models import Category, Talk
 from .processing import ALLOWED_EXTENSIONS, process_talk

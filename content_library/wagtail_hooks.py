@@ -26,7 +26,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
-from lms.site import uploads
+from lms.common import uploads
 
 from .models import Talk
 from .processing import ALLOWED_EXTENSIONS, process_talk

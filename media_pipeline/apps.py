@@ -29,4 +29,6 @@ class MediaPipelineConfig(AppConfig):
     def ready(self):
         from celery.signals import worker_ready
 
+        from . import tasks  # noqa: F401  registers the Celery tasks, which pipeline.py sends by name
+
         worker_ready.connect(_resume_on_worker_start, dispatch_uid="media_pipeline.resume_on_worker_start", weak=False)

@@ -11,6 +11,8 @@ import logging
 import os
 import socket
 
+from celery import current_app
+
 logger = logging.getLogger(__name__)
 
 
@@ -48,6 +50,4 @@ def is_gone(owner: str, ping=None) -> bool:
 
 
 def celery_ping(node: str) -> bool:
-    from config.celery import app
-
-    return bool(app.control.ping(destination=[node], timeout=2.0))
+    return bool(current_app.control.ping(destination=[node], timeout=2.0))

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from celery import chain, current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -313,6 +314,13 @@ STEP_LABELS = {
     "transcribe": gettext_lazy("transcribing"),
     "publish": gettext_lazy("storing the transcript"),
 }
+# The Celery task of each step (tasks.py), by its registered name: tasks.py imports this module.
+STEP_TASKS = {
+    "probe": "media_pipeline.probe",
+    "extract": "media_pipeline.extract",
+    "transcribe": "media_pipeline.transcribe",
+    "publish": "media_pipeline.publish",
+}
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -381,10 +389,15 @@ def run_sync(talk_id: int, run_id: str, sleep: Callable[[float], None] = time.sl
     return "ok"
 
 
+def pipeline_chain(talk_id: int, run_id: str):
+    """probe → extract → transcribe → publish; a step that ends the run makes the later ones no-ops.
+
+    The tasks are looked up by name (apps.ready imports tasks.py), so task_always_eager is honoured."""
+    return chain(*(current_app.tasks[STEP_TASKS[name]].si(talk_id, run_id) for name in STEPS))
+
+
 def dispatch(talk_id: int, run_id: str) -> None:
     """Queue the Celery chain on the media queue (after the submitting transaction commits)."""
-    from .tasks import pipeline_chain
-
     try:
         pipeline_chain(talk_id, run_id).apply_async()
     except (OSError, KombuError) as exc:

@@ -7,7 +7,7 @@ delivered again (AMQP/Redis); with brokers that lose unacknowledged messages
 stopped, and the steps skip the work whose results are already on disk.
 """
 
-from celery import Task, chain, current_app, shared_task
+from celery import Task, current_app, shared_task
 from django.utils.translation import gettext as _
 
 from . import conf, ownership, pipeline
@@ -61,16 +61,6 @@ def transcribe(self, talk_id: int, run_id: str) -> str:
              soft_time_limit=HOUR, time_limit=HOUR + 120)
 def publish(self, talk_id: int, run_id: str) -> str:
     return _run(self, "publish", talk_id, run_id)
-
-
-def pipeline_chain(talk_id: int, run_id: str):
-    """probe → extract → transcribe → publish; a step that ends the run makes the later ones no-ops."""
-    return chain(
-        probe.si(talk_id, run_id),
-        extract.si(talk_id, run_id),
-        transcribe.si(talk_id, run_id),
-        publish.si(talk_id, run_id),
-    )
 
 
 @shared_task(name="media_pipeline.resume_stalled", queue="media", soft_time_limit=300, time_limit=360)

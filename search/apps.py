@@ -15,10 +15,12 @@ class SearchConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401 - registers the index freshness check
+            navigation,
             talk_facts,
         )
         from .signals import clear_orphaned_index, on_talk_saved, on_transcript_ready, on_transcript_removed
 
+        navigation.register_entries()
         transcript_ready.connect(on_transcript_ready, dispatch_uid="search.transcript_ready")
         transcript_removed.connect(on_transcript_removed, dispatch_uid="search.transcript_removed")
         post_save.connect(on_talk_saved, sender=Talk, dispatch_uid="search.talk_saved")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from lms.catalog.models import Tier
+
 from .matching import TIER_NAMES
 from .results import MATCH_LABELS, TYPE_LABELS, TYPE_ORDER, Hit
 
@@ -90,12 +92,7 @@ def counts(rows: list[tuple], filters: dict) -> dict:
                 if failing and failing[0] != facet:
                     continue  # each facet ignores only its own filter
                 tallies[facet].update(row_values[facet])
-    try:
-        from lms.catalog.models import Tier
-
-        labels["tier"] = {t.value: t.label for t in Tier}
-    except ImportError:  # catalog app not installed
-        pass
+    labels["tier"] = {t.value: t.label for t in Tier}
     labels["type"] = TYPE_LABELS
     labels["match"] = MATCH_LABELS
     out = {}

@@ -13,7 +13,8 @@ import time
 
 from django.db import connection, transaction
 
-from . import analysis
+from lms.common import textanalysis as analysis
+
 from .backends import get_backend
 from .backends.base import SegmentDoc, StaleIndexError, TalkDoc
 from .models import IndexedSegment, IndexedTalk, segment_key, talk_key_range
@@ -154,7 +155,7 @@ def rebuild(progress=None, workers: int = 1) -> dict:
 
 class TokenMapper:
     """Runs analysis.talk_tokens_job over jobs, here or in ``workers`` spawned processes (they import
-    only search.analysis, never Django or the database)."""
+    only lms.common.textanalysis, never Django or the database)."""
 
     def __init__(self, workers: int = 1):
         self.workers = workers

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
-from .analysis import CJK_RE, QueryTerm, _stem, char_readings, fuzzy, normalize, number_to_chinese
+from lms.common.textanalysis import CJK_RE, QueryTerm, _stem, char_readings, fuzzy, normalize, number_to_chinese
 
 EXACT, PINYIN, FUZZY = 3, 2, 1
 TIER_NAMES = {EXACT: "exact", PINYIN: "pinyin", FUZZY: "fuzzy"}

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .analysis import AnalyzedQuery
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from lms.catalog.access import PageAccess
+from lms.catalog.models import CoursePage, LessonPage
+from lms.common.textanalysis import AnalyzedQuery
+
 from .matching import EXACT, highlight, match_text, title_match
 from .plan import is_cjk_char
 from .results import Hit
@@ -21,14 +27,6 @@ def page_query_string(aq: AnalyzedQuery) -> str:
 
 def search_page_hits(user, aq: AnalyzedQuery) -> list[Hit]:
     """Live courses and lessons (of live courses) through Wagtail's search backend, one query for both."""
-    try:
-        from lms.catalog.access import PageAccess
-        from lms.catalog.models import CoursePage, LessonPage
-    except ImportError:  # catalog app not installed
-        return []
-    from wagtail.models import Page
-    from wagtail.search.backends import get_search_backend
-
     query = page_query_string(aq)
     if not query:
         return []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import analysis
-from .analysis import AnalyzedQuery, QueryTerm
+from lms.common import textanalysis as analysis
+from lms.common.textanalysis import AnalyzedQuery, QueryTerm
+
 from .backends.base import Prefix, Tok, all_of, any_of, but_not, walk
 
 

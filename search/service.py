@@ -11,8 +11,10 @@ from __future__ import annotations
 import heapq
 import math
 
-from . import analysis, facets
-from .analysis import analyze_query
+from lms.common import textanalysis as analysis
+from lms.common.textanalysis import analyze_query
+
+from . import facets
 from .backends import get_backend
 from .facets import FACETS, clean_filters
 from .page_hits import search_page_hits

@@ -4,33 +4,28 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import analysis
+from content_library.models import Talk
+from content_library.visibility import visible_talks
+from lms.catalog.access import viewable
+from lms.catalog.models import CoursePage
+from lms.common import textanalysis as analysis
+
 from .results import TYPE_ORDER
 from .talks import talk_url
 
 
 def suggest(user, q: str, limit: int = 8) -> list[dict]:
     """Search-as-you-type over course and talk titles: substring, full pinyin or initials prefix."""
-    from content_library.visibility import visible_talks
-
     norm = analysis.normalize((q or "").strip())[:50]
     compact = "".join(norm.split())
     if not compact:
         return []
     letters = compact.isascii() and compact.isalpha()
     out = []
-    from content_library.models import Talk
-
     talks = visible_talks(user).filter(status=Talk.Status.READY).values_list("pk", "title")[:20000]
     candidates = [("talk", pk, title) for pk, title in talks]
-    try:
-        from lms.catalog.access import viewable
-        from lms.catalog.models import CoursePage
-
-        candidates += [("course", pk, title)
-                       for pk, title in viewable(user, CoursePage.objects.all()).values_list("pk", "title")]
-    except ImportError:
-        pass
+    candidates += [("course", pk, title)
+                   for pk, title in viewable(user, CoursePage.objects.all()).values_list("pk", "title")]
     for kind, pk, title in candidates:
         rank = _suggest_rank(title, compact, letters)
         if rank is not None:

@@ -14,9 +14,9 @@ from django.db import connection
 from django.db.models import Q
 
 from content_library.visibility import talk_scope
+from lms.common.textanalysis import AnalyzedQuery
 
 from . import talk_facts
-from .analysis import AnalyzedQuery
 from .backends.base import any_of
 from .facets import talk_row
 from .matching import EXACT, FUZZY, PINYIN, highlight, match_text, title_match

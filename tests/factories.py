@@ -53,8 +53,8 @@ def role(code: str) -> Role:
 
 
 def catalog_home():
+    from lms.catalog.bootstrap import ensure_catalog_home
     from lms.catalog.models import CatalogIndexPage
-    from lms.site.bootstrap import ensure_catalog_home
 
     return CatalogIndexPage.objects.first() or ensure_catalog_home()
 

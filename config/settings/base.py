@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "content_library",
     "media_pipeline",
     "search",
+    "lms.common",
     "lms.site",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -70,7 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "lms.site.uploads.UploadSizeLimitMiddleware",  # before anything reads the body
+    "lms.common.uploads.UploadSizeLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -202,7 +203,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Upload caps in MB per kind (lms.site.uploads): checked against Content-Length before the body is read, and per
+# Upload caps in MB per kind (lms.common.uploads): checked against Content-Length before the body is read, and per
 # file in forms and serializers. LMS_UPLOAD_MAX_MB_TALK etc. override them.
 LMS_UPLOAD_MAX_MB = {
     kind: int(os.environ.get(f"LMS_UPLOAD_MAX_MB_{kind.upper()}", default))
@@ -241,20 +242,20 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "lms.site.api_errors.json_exception_handler",
+    "EXCEPTION_HANDLER": "lms.common.api_errors.json_exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
-        "lms.site.api_parsing.SafeJSONParser",
+        "lms.common.api_parsing.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_METADATA_CLASS": "lms.site.api_parsing.ApiMetadata",
-    # Throttling (lms.site.api_throttles): per client address for anonymous calls, per user otherwise; the rates
+    "DEFAULT_METADATA_CLASS": "lms.common.api_parsing.ApiMetadata",
+    # Throttling (lms.common.api_throttles): per client address for anonymous calls, per user otherwise; the rates
     # are read from LMS_API_ANON_RATE / LMS_API_USER_RATE below on every request. Over the rate: 429 with
     # Retry-After. The counters live in the default cache (CACHES).
     "DEFAULT_THROTTLE_CLASSES": [
-        "lms.site.api_throttles.AnonRateThrottle",
-        "lms.site.api_throttles.UserRateThrottle",
+        "lms.common.api_throttles.AnonRateThrottle",
+        "lms.common.api_throttles.UserRateThrottle",
     ],
     # The client address behind LMS_TRUSTED_PROXY_COUNT proxies, as for the login lockout (0: REMOTE_ADDR;
     # X-Forwarded-For is never trusted without proxies, or a client could pick a new address for each call).
@@ -291,8 +292,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "PREPROCESSING_HOOKS": ["lms.site.schema.only_public_api"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lms.site.schema.error_responses"],
+    "PREPROCESSING_HOOKS": ["lms.common.schema.only_public_api"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lms.common.schema.error_responses"],
     "ENUM_NAME_OVERRIDES": {"TalkStatusEnum": "content_library.models.Talk.Status"},
     # Swagger UI and Redoc from our own static files: intranets have no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -353,7 +354,7 @@ CELERY_TASK_ROUTES = {"media_pipeline.*": {"queue": "media"}}
 
 # Training plans (lms.training): the year's plan supplies the annual hour requirement;
 # reminders before the due date, then escalation to the branch secretary and HR.
-LMS_HOUR_REQUIREMENT_PROVIDER = "lms.training.requirements.plan_requirement"
+LMS_HOUR_REQUIREMENT_PROVIDER = "lms.training.requirements.PLAN"
 LMS_TRAINING_REMINDER_DAYS = [int(d) for d in os.environ.get("LMS_TRAINING_REMINDER_DAYS", "7,1").split(",") if d]
 LMS_TRAINING_ESCALATE_BRANCH_DAYS = int(os.environ.get("LMS_TRAINING_ESCALATE_BRANCH_DAYS", "7"))
 LMS_TRAINING_ESCALATE_HR_DAYS = int(os.environ.get("LMS_TRAINING_ESCALATE_HR_DAYS", "14"))

@@ -45,7 +45,7 @@ CSRF_TRUSTED_ORIGINS = [
 
 DATABASES = {"default": dj_database_url.parse(require_env("DATABASE_URL"), conn_max_age=600)}
 
-# The default cache holds the API throttle counters (lms.site.api_throttles), which every web process must share:
+# The default cache holds the API throttle counters (lms.common.api_throttles), which every web process must share:
 # Redis at CACHE_URL or REDIS_URL (redis://, rediss:// or unix://); without one, a file cache under var/ that
 # the processes of one host share (a deployment on several hosts needs Redis).
 _CACHE_URL = os.environ.get("CACHE_URL", "").strip() or os.environ.get("REDIS_URL", "").strip()

@@ -36,8 +36,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from . import services
+from .mfa import has_second_factor
 from .models import ApiToken, LoginEvent
-from .token_auth import active_tokens, create_token, has_second_factor, purge_expired, revoke_all, token_limit
+from .token_auth import active_tokens, create_token, purge_expired, revoke_all, token_limit
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

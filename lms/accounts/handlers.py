@@ -4,6 +4,8 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+from lms.org import signals as org_signals
+
 from . import services
 from .models import LoginEvent
 
@@ -47,6 +49,11 @@ def connect() -> None:
     user_login_failed.connect(on_login_failed, dispatch_uid="accounts-login-failed")
     user_logged_out.connect(on_logged_out, dispatch_uid="accounts-logged-out")
     user_locked_out.connect(on_locked_out, dispatch_uid="accounts-locked-out")
+    org_signals.account_created_by_import.connect(on_account_created_by_import, dispatch_uid="accounts-imported")
     from . import token_auth
 
     token_auth.connect()  # a password change revokes the user's API tokens
+
+
+def on_account_created_by_import(sender, user, **kwargs):
+    services.require_password_change(user)

@@ -71,6 +71,12 @@ def state_for(user) -> str:
     return ""
 
 
+def has_second_factor(user) -> bool:
+    """Whether the user's login has a second step (an authenticator, or one that must be set up first): then a
+    password alone does not create an API token (api_tokens.py)."""
+    return bool(state_for(user))
+
+
 def session_state(request) -> str:
     """The cached state (sessions from before this check get it now)."""
     session = request.session

@@ -18,7 +18,9 @@ from django.utils.http import urlsafe_base64_encode
 from lms.org.models import Member, OrgUnit, Role
 from lms.org.scope import is_hr, managed_units, units_q, visible_members
 
-from .models import AccountState, LoginEvent
+from .models import AccountState, ApiToken, LoginEvent
+from .tasks import send_mails
+from .token_auth import token_for_key
 from .tokens import activation_token
 
 Kind = LoginEvent.Kind
@@ -79,9 +81,6 @@ def password_change_required(user) -> bool:
 
 def token_requires_password_change(key: str) -> bool:
     """For API calls with ``Authorization: Token …`` (no session)."""
-    from .models import ApiToken
-    from .token_auth import token_for_key
-
     flagged = ApiToken.objects.filter(user__account_state__must_change_password=True)
     return token_for_key(key, flagged) is not None
 
@@ -194,8 +193,6 @@ def issue_activation_links(members, *, actor=None, request=None, send_email: boo
                            deliver_now: bool = False) -> list[IssuedLink]:
     """A fresh link per member; with ``send_email`` the members who have an address are mailed theirs (by the
     worker, or here and now with ``deliver_now``)."""
-    from .tasks import send_mails
-
     issued, mails, events = [], [], []
     expires = activation_expiry()
     for member in members:

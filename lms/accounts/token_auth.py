@@ -65,14 +65,6 @@ def token_for_key(key: str, queryset=None) -> ApiToken | None:
     return None
 
 
-def has_second_factor(user) -> bool:
-    """Whether the user's login has a second step (an authenticator, or one that must be set up first): then a
-    password alone does not create a token (lms.accounts.mfa)."""
-    from . import mfa
-
-    return bool(mfa.state_for(user))
-
-
 # --- Authentication -------------------------------------------------------------------------------------------
 
 class ApiTokenAuthentication(knox_auth.TokenAuthentication):

@@ -16,7 +16,9 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from search.pages import SEGMENTED_SEARCH_FIELD, SegmentedSearchMixin
+from lms.common.page_search import SEGMENTED_SEARCH_FIELD, SegmentedSearchMixin
+
+from . import page_context
 
 
 class Tier(models.TextChoices):
@@ -40,10 +42,8 @@ class CatalogIndexPage(Page):
         verbose_name = _("course catalog")
 
     def get_context(self, request, *args, **kwargs):
-        from .listing import catalog_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalog_context(self, request))
+        context.update(page_context.build("catalog", self, request))
         return context
 
 
@@ -102,10 +102,8 @@ class CoursePage(SegmentedSearchMixin, Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from .listing import course_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_context(self, request))
+        context.update(page_context.build("course", self, request))
         return context
 
 
@@ -175,8 +173,6 @@ class LessonPage(SegmentedSearchMixin, Page):
             raise ValidationError({"video": _("A video lesson needs a video.")})
 
     def get_context(self, request, *args, **kwargs):
-        from .listing import lesson_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(self, request))
+        context.update(page_context.build("lesson", self, request))
         return context

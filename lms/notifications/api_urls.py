@@ -1,4 +1,4 @@
-from lms.site.api_routing import ApiRouter
+from lms.common.api_routing import ApiRouter
 
 from . import api
 

@@ -11,6 +11,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -24,6 +25,12 @@ logger = logging.getLogger(__name__)
 Status = Notification.EmailStatus
 MAX_EMAIL_ATTEMPTS = 3
 EMAIL_BATCH = 200
+SEND_EMAILS_TASK = "notifications.send_emails"  # tasks.send_emails, sent by name: tasks.py imports this module
+
+
+def _task(name: str):
+    """The task of tasks.py registered as ``name`` (apps.ready imports tasks.py); honours task_always_eager."""
+    return current_app.tasks[name]
 
 
 @dataclass
@@ -163,7 +170,7 @@ def _pending_ids(rows: list[Notification], since) -> list[int]:
 
 
 def _send_after_commit(ids: list[int]) -> None:
-    from .tasks import send_emails
+    send_emails = _task(SEND_EMAILS_TASK)
 
     def enqueue():
         for start in range(0, len(ids), EMAIL_BATCH):

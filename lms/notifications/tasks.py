@@ -5,13 +5,14 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from .models import Notification
+from .services import send_email
+
 QUEUE = "default"
 
 
 @shared_task(name="notifications.send_emails", queue=QUEUE, soft_time_limit=300, time_limit=330)
 def send_emails(notification_ids: list[int]) -> dict:
-    from .services import send_email
-
     outcome: dict[str, int] = {}
     for notification_id in notification_ids:
         state = send_email(notification_id)
@@ -22,9 +23,6 @@ def send_emails(notification_ids: list[int]) -> dict:
 @shared_task(name="notifications.retry_emails", queue=QUEUE, soft_time_limit=600, time_limit=660)
 def retry_emails() -> dict:
     """Periodic: send e-mails left pending (a lost enqueue, a worker that died, an SMTP hiccup)."""
-    from .models import Notification
-    from .services import send_email
-
     cutoff = timezone.now() - datetime.timedelta(minutes=5)
     ids = list(Notification.objects.filter(email_status=Notification.EmailStatus.PENDING, created_at__lt=cutoff)
                .order_by("pk").values_list("pk", flat=True)[:5000])

@@ -2,6 +2,7 @@
 inspect, history and usage of members and of the records that belong to a member. HR and superusers see all."""
 
 from django.http import Http404
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .scope import is_hr, visible_members
@@ -39,3 +40,10 @@ class MemberScopedViewSet(SnippetViewSet):
 
         Guarded.__name__ = Guarded.__qualname__ = f"Scoped{view_class.__name__}"
         return Guarded
+
+
+class HRMenuItem(MenuItem):
+    """An admin menu entry only HR (and superusers) see."""
+
+    def is_shown(self, request):
+        return is_hr(request.user)

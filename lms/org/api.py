@@ -1,15 +1,7 @@
-from django.utils import timezone
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
-from rest_framework.response import Response
-
-from lms.records.ledger import hours_for_year
-from lms.records.requirements import annual_requirement
 
 from .models import Member, OrgUnit
-from .scope import member_of, visible_members
+from .scope import visible_members
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -45,27 +37,3 @@ class MemberViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("member_roles__role")
             .order_by("employee_no")
         )
-
-
-class MeSerializer(MemberSerializer):
-    year = serializers.IntegerField()
-    hours_earned = serializers.DecimalField(max_digits=8, decimal_places=2)
-    hours_required = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
-
-    class Meta(MemberSerializer.Meta):
-        fields = MemberSerializer.Meta.fields + ["year", "hours_earned", "hours_required"]
-
-
-@extend_schema(responses=MeSerializer)
-@api_view(["GET"])
-def me(request):
-    member = member_of(request.user)
-    if member is None:
-        raise NotFound("This account is not linked to a member.")
-    year = timezone.localdate().year
-    required = annual_requirement(member, year)
-    data = MemberSerializer(member).data
-    data["year"] = year
-    data["hours_earned"] = f"{hours_for_year(member, year):.2f}"
-    data["hours_required"] = f"{required:.2f}" if required is not None else None
-    return Response(data)

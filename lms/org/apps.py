@@ -8,4 +8,4 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organization")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import handlers  # noqa: F401

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.site.parsing import parse_date, split_codes
-from lms.site.tabular import ImportReport, RowError, TabularError, load_import_rows
+from lms.common.parsing import parse_date, split_codes
+from lms.common.tabular import ImportReport, RowError, TabularError, load_import_rows
 
+from . import signals
 from .models import Member, OrgUnit, Role
 
 COLUMNS = ["employee_no", "name", "org_unit_path", "roles", "email", "phone", "joined_on"]
@@ -148,11 +149,10 @@ def _apply(row: dict) -> str:
     if member is None:
         user, _created = User.objects.get_or_create(username=row["employee_no"], defaults={"email": row["email"]})
         if _created:
-            from lms.accounts.services import require_password_change
-
             user.set_unusable_password()
             user.save(update_fields=["password"])
-            require_password_change(user)  # activation link (HR) or a password someone else sets: change it
+            # An activation link (HR) or a password someone else sets: the member changes it at first login.
+            signals.account_created_by_import.send(sender=Member, user=user)
         else:
             reason = _refusal(User.objects.select_for_update().get(pk=user.pk), row["employee_no"])
             if reason:

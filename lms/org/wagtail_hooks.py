@@ -2,15 +2,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.forms import movenodeform_factory
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from lms.org.scope import is_hr
-
 from . import views_admin
-from .admin_scope import MemberScopedViewSet
+from .admin_scope import HRMenuItem, MemberScopedViewSet
 from .models import Member, OrgUnit, Role
 
 
@@ -61,20 +58,10 @@ def register_org_units():
 def import_urls():
     return [
         path("import/members/", views_admin.import_members_view, name="lms_import_members"),
-        path("import/training-records/", views_admin.import_records_view, name="lms_import_records"),
     ]
-
-
-class HRMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_hr(request.user)
 
 
 @hooks.register("register_admin_menu_item")
 def import_members_menu():
     return HRMenuItem(_("Import members"), reverse("lms_import_members"), icon_name="upload", order=215)
 
-
-@hooks.register("register_admin_menu_item")
-def import_records_menu():
-    return HRMenuItem(_("Import training records"), reverse("lms_import_records"), icon_name="upload", order=216)

@@ -6,3 +6,12 @@ class ProgressConfig(AppConfig):
     name = "lms.progress"
     label = "progress"
     verbose_name = _("Learning progress")
+
+    def ready(self):
+        from lms.catalog import page_context as catalog_pages
+
+        from . import page_context
+
+        catalog_pages.register("catalog", page_context.on_catalog)
+        catalog_pages.register("course", page_context.on_course)
+        catalog_pages.register("lesson", page_context.on_lesson)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms.site import api_routing  # noqa: F401 - registers the <id:...> converter
+from lms.common import api_routing  # noqa: F401 - registers the <id:...> converter
 
 from . import views
 

@@ -10,8 +10,8 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied, 
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from lms.common.api_parsing import SafeJSONParser
 from lms.org.scope import member_of, visible_members
-from lms.site.api_parsing import SafeJSONParser
 
 from . import access, presenters, services, stats
 from .h5p import xapi

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lms.site.api_routing import ApiRouter
+from lms.common.api_routing import ApiRouter
 
 from . import api
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lms.site.parsing import parse_decimal
-from lms.site.tabular import ImportReport, RowError, TabularError, header_of, read_rows
+from lms.common.parsing import parse_decimal
+from lms.common.tabular import ImportReport, RowError, TabularError, header_of, read_rows
 
 from .grading import normalize_text
 from .models import Choice, Difficulty, Question, QuestionCategory, QuestionType, validate_choices

@@ -1,4 +1,4 @@
-"""What a member sees of an attempt: the same shape for the page and the API.
+"""What a member sees of a quiz and of an attempt: the same shape for the pages and the API.
 
 Correct answers and explanations are included only when the quiz's
 "show answers" rule allows it for this attempt.
@@ -6,8 +6,38 @@ Correct answers and explanations are included only when the quiz's
 
 from django.utils import timezone
 
+from lms.org.scope import member_of
+
 from . import services
-from .models import AttemptAnswer, QuestionType, QuizAttempt
+from .models import AttemptAnswer, QuestionType, Quiz, QuizAttempt
+from .permissions import can_manage_quiz
+
+
+def quiz_overview_context(quiz: Quiz, request) -> dict:
+    """What the quiz box shows: rules, the member's attempts and whether they can start one."""
+    member = member_of(request.user)
+    now = timezone.now()
+    context = {"quiz": quiz, "member": member, "quiz_open": quiz.is_open(now),
+               "can_manage_quiz": can_manage_quiz(request.user, quiz),
+               "question_count": quiz.fixed_questions.count() + sum(r.count for r in quiz.draw_rules.all())}
+    if context["can_manage_quiz"]:
+        context["pool_problems"] = services.check_pool(quiz)
+    if member is not None:
+        current = services.in_progress(member, quiz)
+        if current is not None:
+            current = services.finalize_if_expired(current, now=now)
+            if current.is_finished:
+                current = None
+        attempts = list(QuizAttempt.objects.filter(member=member, quiz=quiz).order_by("number"))
+        left = services.attempts_left(member, quiz)
+        context.update({
+            "my_attempts": attempts,
+            "attempts_left": left,
+            "in_progress_attempt": current,
+            "passed": any(a.passed for a in attempts),
+            "can_start": current is None and quiz.is_open(now) and (left is None or left > 0),
+        })
+    return context
 
 
 def _blank_values(answer: AttemptAnswer, question) -> list[str]:

@@ -12,7 +12,6 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -23,33 +22,7 @@ from . import access, presenters, services, stats
 from .h5p import xapi
 from .models import H5PPackage, H5PUserData, QuestionType, Quiz, QuizAttempt
 from .permissions import can_manage_quiz
-
-
-def quiz_overview_context(quiz: Quiz, request) -> dict:
-    """What the quiz box shows: rules, the member's attempts and whether they can start one."""
-    member = member_of(request.user)
-    now = timezone.now()
-    context = {"quiz": quiz, "member": member, "quiz_open": quiz.is_open(now),
-               "can_manage_quiz": can_manage_quiz(request.user, quiz),
-               "question_count": quiz.fixed_questions.count() + sum(r.count for r in quiz.draw_rules.all())}
-    if context["can_manage_quiz"]:
-        context["pool_problems"] = services.check_pool(quiz)
-    if member is not None:
-        current = services.in_progress(member, quiz)
-        if current is not None:
-            current = services.finalize_if_expired(current, now=now)
-            if current.is_finished:
-                current = None
-        attempts = list(QuizAttempt.objects.filter(member=member, quiz=quiz).order_by("number"))
-        left = services.attempts_left(member, quiz)
-        context.update({
-            "my_attempts": attempts,
-            "attempts_left": left,
-            "in_progress_attempt": current,
-            "passed": any(a.passed for a in attempts),
-            "can_start": current is None and quiz.is_open(now) and (left is None or left > 0),
-        })
-    return context
+from .presenters import quiz_overview_context
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lms.site.importing import ImportFileForm
+from lms.common.importing import ImportFileForm
 
 from .importer import HEADERS, import_questions, template_workbook
 

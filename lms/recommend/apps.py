@@ -13,7 +13,7 @@ class RecommendConfig(AppConfig):
         from lms.progress.signals import course_completed, lesson_completed
         from lms.training.models import Assignment
 
-        from . import handlers
+        from . import handlers, tasks  # noqa: F401  tasks: registers the Celery tasks, sent by name in scheduling
 
         course_completed.connect(handlers.on_course_completed, dispatch_uid="recommend-course-completed")
         lesson_completed.connect(handlers.on_lesson_completed, dispatch_uid="recommend-lesson-completed")

@@ -13,14 +13,23 @@ from __future__ import annotations
 
 import datetime
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lms.org.models import Member
+
 from .models import DirtyMember, FlushSchedule
 
 STALE_AFTER_SECONDS = 600
+FLUSH_DIRTY_TASK = "recommend.flush_dirty"  # tasks.flush_dirty, sent by name: tasks.py imports this module
+
+
+def _task(name: str):
+    """The task of tasks.py registered as ``name`` (apps.ready imports tasks.py); honours task_always_eager."""
+    return current_app.tasks[name]
 
 
 def debounce_seconds() -> int:
@@ -28,8 +37,6 @@ def debounce_seconds() -> int:
 
 
 def mark_dirty(member_ids) -> None:
-    from lms.org.models import Member
-
     now = timezone.now()
     # A member deleted since the event (e.g. a cascade removed their roles) has nothing to recompute.
     ids = set(Member.objects.filter(pk__in={int(pk) for pk in member_ids}).values_list("pk", flat=True))
@@ -45,8 +52,6 @@ def mark_dirty(member_ids) -> None:
 
 def schedule_flush(now: datetime.datetime | None = None) -> bool:
     """Schedule a flush unless one is pending; True when this call scheduled it."""
-    from .tasks import flush_dirty
-
     now = now or timezone.now()
     delay = debounce_seconds()
     stale = now - datetime.timedelta(seconds=delay + STALE_AFTER_SECONDS)
@@ -54,6 +59,7 @@ def schedule_flush(now: datetime.datetime | None = None) -> bool:
     won = FlushSchedule.objects.filter(pk=1).filter(Q(due_at__isnull=True) | Q(due_at__lt=stale)).update(
         due_at=now + datetime.timedelta(seconds=delay))
     if won:
+        flush_dirty = _task(FLUSH_DIRTY_TASK)
         transaction.on_commit(lambda: flush_dirty.apply_async(countdown=delay))
     return bool(won)
 

@@ -5,6 +5,9 @@ import datetime
 from celery import Task, shared_task
 from django.utils import timezone
 
+from .models import DirtyMember, RecomputeRun
+from .scheduling import claim_dirty, release_dirty
+
 QUEUE = "default"
 RUN_HISTORY_DAYS = 30
 
@@ -12,8 +15,6 @@ RUN_HISTORY_DAYS = 30
 class RecomputeTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """A run killed by its hard time limit never reached its own error handling: close it here."""
-        from .models import RecomputeRun
-
         RecomputeRun.objects.filter(task_id=task_id, status=RecomputeRun.Status.RUNNING).update(
             status=RecomputeRun.Status.FAILED, finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}"[:4000])
@@ -23,8 +24,7 @@ class RecomputeTask(Task):
              soft_time_limit=3000, time_limit=3300)
 def recompute_all(self) -> dict:
     """Nightly: every active member, item neighbourhoods and content similarity rebuilt."""
-    from .compute import recompute
-    from .models import DirtyMember, RecomputeRun
+    from .compute import recompute  # scipy and the catalogue/library models: only the worker needs them
 
     started = timezone.now()
     run = recompute(None, task_id=self.request.id or "")
@@ -38,8 +38,7 @@ def recompute_all(self) -> dict:
              soft_time_limit=600, time_limit=660)
 def flush_dirty(self) -> dict:
     """Recompute the members marked dirty since the last flush (see ``scheduling``)."""
-    from .compute import recompute
-    from .scheduling import claim_dirty, release_dirty
+    from .compute import recompute  # scipy and the catalogue/library models: only the worker needs them
 
     member_ids, cutoff = claim_dirty()
     if not member_ids:

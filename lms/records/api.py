@@ -1,14 +1,18 @@
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from lms.org.scope import managed_units, visible_members
+from lms.org.api import MemberSerializer
+from lms.org.scope import managed_units, member_of, visible_members
 
 from . import ledger
 from .models import StudyHourEntry
+from .requirements import annual_requirement
 
 
 class StudyHourEntrySerializer(serializers.ModelSerializer):
@@ -47,3 +51,28 @@ class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
         except ledger.CorrectionError as exc:
             raise ValidationError({"detail": [str(exc)]}) from exc
         return Response(self.get_serializer(reversal).data, status=status.HTTP_201_CREATED)
+
+
+class MeSerializer(MemberSerializer):
+    year = serializers.IntegerField()
+    hours_earned = serializers.DecimalField(max_digits=8, decimal_places=2)
+    hours_required = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+
+    class Meta(MemberSerializer.Meta):
+        fields = MemberSerializer.Meta.fields + ["year", "hours_earned", "hours_required"]
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request):
+    """The caller's member record with this year's study hours and requirement."""
+    member = member_of(request.user)
+    if member is None:
+        raise NotFound("This account is not linked to a member.")
+    year = timezone.localdate().year
+    required = annual_requirement(member, year)
+    data = MemberSerializer(member).data
+    data["year"] = year
+    data["hours_earned"] = f"{ledger.hours_for_year(member, year):.2f}"
+    data["hours_required"] = f"{required:.2f}" if required is not None else None
+    return Response(data)

@@ -1,7 +1,9 @@
-from lms.site.api_routing import ApiRouter
+from django.urls import path
+
+from lms.common.api_routing import ApiRouter
 
 from . import api
 
 router = ApiRouter()
 router.register("ledger", api.LedgerViewSet, basename="api-ledger")
-urlpatterns = router.urls
+urlpatterns = [path("me/", api.me, name="api-me")] + router.urls

@@ -23,9 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.common.parsing import parse_date, parse_decimal
+from lms.common.tabular import ImportReport, RowError, TabularError, load_import_rows
 from lms.org.models import Member
-from lms.site.parsing import parse_date, parse_decimal
-from lms.site.tabular import ImportReport, RowError, TabularError, load_import_rows
 
 from . import ledger
 from .models import StudyHourEntry

@@ -9,6 +9,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from . import navigation, tasks  # noqa: F401  tasks: registered here, service.py sends them by name
+
+        navigation.register_entries()
+
         post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="lms-reports-monthly-schedule")
 
 

@@ -2,7 +2,7 @@
 
 Both writers hold one chunk of rows at a time: CSV goes out line by line,
 XLSX rows are written by openpyxl's write-only mode into a temporary file that
-is then streamed to the client. Every cell goes through lms.site.tabular's
+is then streamed to the client. Every cell goes through lms.common.tabular's
 safe_cell / xlsx_cells, so text is never taken for a formula.
 """
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from lms.site.tabular import safe_row, xlsx_cells
+from lms.common.tabular import safe_row, xlsx_cells
 
 from .registry import ReportRun
 

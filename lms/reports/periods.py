@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from lms.site.parsing import parse_date
+from lms.common.parsing import parse_date
 
 MAX_RANGE_YEARS = 5
 

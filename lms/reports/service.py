@@ -2,6 +2,7 @@
 
 import datetime
 
+from celery import current_app
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -19,6 +20,12 @@ from .registry import ReportRun, get_report
 # Above these row counts an export runs as a Celery task instead of in the request.
 DEFAULT_SYNC_MAX_ROWS = {"csv": 200_000, "xlsx": 20_000, "json": 20_000}
 DEFAULT_ARCHIVE_SYNC_MAX_MEMBERS = 25
+RUN_EXPORT_TASK = "reports.run_export"  # tasks.run_export, sent by name: tasks.py imports this module
+
+
+def _task(name: str):
+    """The task of tasks.py registered as ``name`` (apps.ready imports tasks.py); honours task_always_eager."""
+    return current_app.tasks[name]
 
 
 class UnknownReport(LookupError):
@@ -92,8 +99,7 @@ def needs_background(run: ReportRun, fmt: str) -> bool:
 def queue_export(user, report: str, params: dict, fmt: str, language: str, channel: str,
                  scope=None) -> ExportJob:
     """Create an ExportJob and hand it to Celery once the transaction commits."""
-    from .tasks import run_export
-
+    run_export = _task(RUN_EXPORT_TASK)
     job = ExportJob.objects.create(user=user, report=report, params=params, format=fmt, language=language)
     audit.record(user, audit.Action.EXPORT_QUEUED, report, params=params, scope=scope, fmt=fmt, channel=channel)
     transaction.on_commit(lambda: run_export.delay(job.pk))

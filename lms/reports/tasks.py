@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from lms.org.models import Member
 
-from . import audit, exporting
+from . import audit, exporting, service
+from .archive import branch_archive_members, build_archives
 from .models import ExportJob, ReportSubscription
 from .periods import month_period
 
@@ -36,12 +37,9 @@ def _on_export_failure(self, exc, task_id, args, kwargs, einfo):
 
 def _write_job(job: ExportJob, tmp) -> tuple[str, int]:
     """Write the file a job asks for into ``tmp``; returns (filename, rows)."""
-    from . import service
-
     user = job.user
     if job.report == "archives":
-        from . import pdf
-        from .archive import branch_archive_members, build_archives
+        from . import pdf  # fpdf: loaded for archive exports only
 
         scope, members = branch_archive_members(user, job.params.get("org"))
         year = int(job.params["year"])
@@ -67,8 +65,6 @@ def run_export(job_id: int) -> str:
     if job is None or job.status == ExportJob.Status.DONE:
         return "skipped"  # deleted, or a retry after success
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now(), error="")
-    from . import service
-
     with translation.override(job.language), tempfile.TemporaryFile() as tmp:
         try:
             filename, rows = _write_job(job, tmp)
@@ -119,8 +115,6 @@ def send_monthly_reports() -> int:
 @shared_task(name="reports.send_subscription", queue="default", soft_time_limit=3600, time_limit=3700)
 def send_subscription(subscription_id: int, month_key: str) -> str:
     """E-mail one subscribed report; sends at most once per month_key (retries do not duplicate mail)."""
-    from . import service
-
     sub = ReportSubscription.objects.select_related("user", "org_unit").filter(pk=subscription_id).first()
     if sub is None or not sub.is_active:
         return "skipped"

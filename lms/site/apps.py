@@ -9,6 +9,9 @@ class SiteConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from . import navigation
+
+        navigation.register_entries()
         from .bootstrap import bootstrap
 
         post_migrate.connect(_run_bootstrap, sender=self, dispatch_uid="lms-site-bootstrap")

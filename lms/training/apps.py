@@ -9,7 +9,9 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training plans")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import handlers, navigation, tasks  # noqa: F401  tasks: registered for scheduling (sent by name)
+
+        navigation.register_entries()
 
         post_migrate.connect(_bootstrap, sender=self, dispatch_uid="lms-training-bootstrap")
 

@@ -23,6 +23,12 @@ def bootstrap(using="default") -> None:
             group, _created = Group.objects.using(using).get_or_create(name=name)
             group.permissions.add(*Permission.objects.using(using).filter(
                 content_type__app_label="training", codename__in=[c for _a, c in perms]))
+        from lms.org.groups import ensure_roles
+
         from .plans import get_plan
 
+        # The default plan's rules name roles. After a flush (transactional tests) the roles are gone and this
+        # app's post_migrate may come before the one that seeds them again: without them every rule would
+        # apply to everybody (members required the secretaries' 56 hours).
+        ensure_roles()
         get_plan()

@@ -22,6 +22,8 @@ from wagtail.models import Orderable
 
 from lms.catalog.models import Tier
 
+from .signals import plan_saved
+
 
 class TrainingPlan(ClusterableModel):
     """The training plan of one year, edited by HR in the Wagtail admin."""
@@ -61,11 +63,9 @@ class TrainingPlan(ClusterableModel):
 
     def save(self, *args, **kwargs):
         # ClusterableModel.save() commits the rules (and their many-to-many
-        # fields) too, so the snapshot taken afterwards sees the final rules.
+        # fields) too, so the version recorded afterwards (handlers.py) sees the final rules.
         super().save(*args, **kwargs)
-        from .plans import record_version
-
-        record_version(self)
+        plan_saved.send(sender=TrainingPlan, instance=self)
 
 
 class PlanVersion(models.Model):

@@ -6,7 +6,11 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from content_library.models import Category
+from lms.org.models import Member, Role
+
 from .models import PlanRule, PlanVersion, TrainingPlan
+from .scheduling import schedule_plan
 
 INDUCTION_CATEGORY = "入党积极分子培训"
 INDUCTION_CATEGORY_SLUG = "activist-induction"
@@ -50,10 +54,6 @@ def record_version(plan: TrainingPlan) -> bool:
         return False
     TrainingPlan.objects.filter(pk=plan.pk).update(version=version)
     plan.version = version
-    from lms.org.models import Member
-
-    from .scheduling import schedule_plan
-
     # Nothing to evaluate without members (a fresh install, or a flushed test
     # database); this also keeps migrate from enqueueing work for no one.
     if Member.objects.filter(is_active=True).exists():
@@ -62,8 +62,6 @@ def record_version(plan: TrainingPlan) -> bool:
 
 
 def _induction_category():
-    from content_library.models import Category
-
     category = Category.objects.filter(name=INDUCTION_CATEGORY).first()
     if category is None:
         category = Category.objects.filter(slug=INDUCTION_CATEGORY_SLUG).first()
@@ -84,8 +82,6 @@ def _shift_year(day: datetime.date | None, years: int) -> datetime.date | None:
 def create_default_plan(year: int) -> TrainingPlan:
     """The programme's defaults: 32 h members, 56 h secretaries/committee members,
     the all-member required tier for everyone, induction for new activists within 30 days."""
-    from lms.org.models import Role
-
     roles = {r.code: r for r in Role.objects.all()}
     plan = TrainingPlan(year=year, name=f"{year}年度党员教育培训计划")
     rules = [

@@ -9,9 +9,13 @@ worst leaves ids for the next flush.
 
 import threading
 
+from celery import current_app
 from django.db import transaction
 
 BATCH = 5000
+# The tasks of tasks.py, sent by name: tasks.py imports the engine, which imports this module.
+EVALUATE_PLAN_TASK = "training.evaluate_plan"
+EVALUATE_MEMBERS_TASK = "training.evaluate_members"
 
 _state = threading.local()
 
@@ -35,9 +39,12 @@ def schedule_plan(plan_id: int) -> None:
     transaction.on_commit(flush)
 
 
-def flush() -> None:
-    from . import tasks
+def _task(name: str):
+    """The task of tasks.py registered as ``name`` (apps.ready imports tasks.py); honours task_always_eager."""
+    return current_app.tasks[name]
 
+
+def flush() -> None:
     members, plans = _pending()
     if not members and not plans:
         return
@@ -45,6 +52,6 @@ def flush() -> None:
     members.clear()
     plans.clear()
     for plan_id in plan_ids:
-        tasks.evaluate_plan.delay(plan_id)
+        _task(EVALUATE_PLAN_TASK).delay(plan_id)
     for start in range(0, len(member_ids), BATCH):
-        tasks.evaluate_members.delay(member_ids[start:start + BATCH])
+        _task(EVALUATE_MEMBERS_TASK).delay(member_ids[start:start + BATCH])

@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lms.catalog.models import CoursePage
+from lms.common.tabular import safe_row, xlsx_cells
 from lms.org.models import Member, OrgUnit
 from lms.org.scope import managed_units, member_of, units_q
 from lms.records.ledger import hours_for_year
 from lms.records.models import StudyHourEntry
 from lms.records.requirements import annual_requirement
-from lms.site.tabular import safe_row, xlsx_cells
 
 from . import services
 from .models import Assignment

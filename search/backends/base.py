@@ -1,6 +1,6 @@
 """The contract of a transcript-segment index engine.
 
-Analysis happens in Python (search.analysis) for every engine; an engine stores token lists and
+Analysis happens in Python (lms.common.textanalysis) for every engine; an engine stores token lists and
 answers boolean token expressions:
 
 * ``match_talks(expr)``: talks whose whole-talk document (title, speaker, transcript) matches, with a
@@ -109,7 +109,7 @@ class TalkDoc:
         out = []
         for seg in self.segments:
             for t in seg.tokens:
-                if "_" in t:  # pinyin-tier tokens, see search.analysis
+                if "_" in t:  # pinyin-tier tokens, see lms.common.textanalysis
                     continue
                 n = counts.get(t, 0)
                 if n < BODY_TF_CAP:

@@ -3,7 +3,7 @@
 TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '_'"
 
 SQLITE_CREATE = [
-    # One row per transcript segment, pre-analysed tokens of every tier (see search.analysis).
+    # One row per transcript segment, pre-analysed tokens of every tier (see lms.common.textanalysis).
     # Contentless + detail=none: only rowid lists are stored, which keeps 1M segments small and fast.
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_segment_fts USING fts5("
     f"tokens, content='', detail=none, columnsize=0, tokenize=\"{TOKENIZE}\")",

@@ -6,7 +6,7 @@ Settings::
     SEARCH_SEGMENT_BACKEND_OPTIONS = {"url": "https://user:pass@es:9200", "index_prefix": "lms"}
 
 (``url`` defaults to the ELASTICSEARCH_URL environment variable.) Analysis is the same as the embedded
-engines: it happens in Python (search.analysis) and the engine stores the tokens verbatim — a
+engines: it happens in Python (lms.common.textanalysis) and the engine stores the tokens verbatim — a
 ``keyword`` array per segment, and whitespace-analyzed text fields per talk so BM25 ranks talks.
 Two indices: ``<prefix>-segments`` (one document per segment, id = talk_id << 20 | index) and
 ``<prefix>-talks``.

@@ -14,7 +14,7 @@ def create_and_fill(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor != "sqlite":
         return  # other databases keep no talk-level table; search counts segments there
-    from search.analysis import index_tokens
+    from lms.common.textanalysis import index_tokens
 
     IndexedTalk = apps.get_model("search", "IndexedTalk")
     IndexedSegment = apps.get_model("search", "IndexedSegment")

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from content_library.models import Talk, TranscriptSegment
 from content_library.signals import transcript_ready
 from media_pipeline import media, pipeline
-from media_pipeline.tasks import pipeline_chain
+from media_pipeline.pipeline import pipeline_chain
 
 from . import fakes
 

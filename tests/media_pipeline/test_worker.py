@@ -18,7 +18,7 @@ from django.core.files import File
 from content_library.models import Talk
 from media_pipeline import pipeline
 from media_pipeline.model_install import install
-from media_pipeline.tasks import pipeline_chain
+from media_pipeline.pipeline import pipeline_chain
 from tests.live import Broker, celery_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -31,7 +31,7 @@ YEAR = 2025
 @pytest.fixture(autouse=True)
 def _default_requirements(settings):
     # Figures are hand-computed against the programme defaults (32 h members, 56 h secretaries).
-    settings.LMS_HOUR_REQUIREMENT_PROVIDER = "lms.records.requirements.default_requirement"
+    settings.LMS_HOUR_REQUIREMENT_PROVIDER = "lms.records.requirements.ROLE_DEFAULTS"
 
 
 @pytest.fixture(autouse=True)

@@ -143,7 +143,7 @@ def test_bulk_requirements_match_the_training_plan_provider(world, settings):
     from lms.training.requirements import plan_requirement
     from tests.training.factories import plan_with, rule
 
-    settings.LMS_HOUR_REQUIREMENT_PROVIDER = "lms.training.requirements.plan_requirement"
+    settings.LMS_HOUR_REQUIREMENT_PROVIDER = "lms.training.requirements.PLAN"
     year = datetime.date.today().year
     plan = plan_with(
         rule("党员", roles=["member"], hours=30, due=datetime.date(year, 12, 31)),

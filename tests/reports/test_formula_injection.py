@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from lms.catalog.models import CoursePage
+from lms.common.tabular import safe_cell
 from lms.org.models import Member
-from lms.site.tabular import safe_cell
 from tests.reports.conftest import YEAR, api_for, web_for
 
 EVIL = {"m1": '=HYPERLINK("http://evil","x")', "m2": "@SUM(1)", "m3": "-2+3"}

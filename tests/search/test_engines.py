@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
-from search import analysis, service
+from lms.common import textanalysis as analysis
+from search import service
 from search.backends import EMBEDDED, reset_backend_cache
 from search.backends.base import And, AndNot, Or, Prefix, SegmentDoc, TalkDoc, Tok
 from search.backends.elasticsearch import compile_segment_query, compile_talk_query

@@ -9,7 +9,8 @@ from django.db import connection
 
 from content_library.models import Talk, TranscriptSegment
 from content_library.signals import transcript_removed
-from search import analysis, service
+from lms.common import textanalysis as analysis
+from search import service
 from search.backends import get_backend
 from search.backends.base import StaleIndexError, Tok
 from search.indexing import index_talk, rebuild, remove_talk

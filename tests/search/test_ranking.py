@@ -125,7 +125,7 @@ def test_single_character_with_another_word_said_apart(admin):
 
 def test_pronunciation_match_through_a_character_with_several_readings():
     """长 reads chang or zhang: the quick check of initials must let either through."""
-    from search.analysis import analyze_query
+    from lms.common.textanalysis import analyze_query
     from search.matching import PINYIN, match_text
 
     [term] = analyze_query("队长").terms

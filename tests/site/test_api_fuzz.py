@@ -4,6 +4,7 @@ type and body. A fixed example budget in deterministic mode keeps the run the sa
 
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 from django.core.management import call_command
@@ -28,8 +29,13 @@ def demo_tokens():
 @pytest.mark.parametrize("role", ["member", "hr"])
 def test_schema_fuzz_finds_no_server_error_or_undocumented_answer(demo_tokens, role, tmp_path):
     with wsgi_server(tmp_path / "server.log", threads=4) as base:
+        # The schema is read here with a generous timeout: generating it takes the server seconds on a busy machine,
+        # more than schemathesis's own schema-loading limit.
+        schema = tmp_path / "schema.json"
+        with urllib.request.urlopen(f"{base}/api/v1/schema/?format=json", timeout=180) as answer:
+            schema.write_bytes(answer.read())
         run = subprocess.run(
-            [sys.executable, "-m", "schemathesis.cli", "run", f"{base}/api/v1/schema/?format=json",
+            [sys.executable, "-m", "schemathesis.cli", "run", str(schema), "--url", base,
              "-H", f"Authorization: Token {demo_tokens[role]}", "--checks", CHECKS,
              "--max-examples", str(EXAMPLES), "--generation-deterministic",
              "--phases", "examples,coverage,fuzzing", "--workers", "1", "--warnings", "off",

@@ -60,6 +60,9 @@
             if (bar) { bar.value = row.progress; }
             if (value) { value.textContent = row.progress; }
             if (DONE[row.status] && before !== row.status) {
+              // The bar, the number and its "%" sign go together (the sign alone stayed: "Ready %").
+              var percent = n.querySelector("[data-progress-percent]");
+              if (percent) { percent.remove(); }
               if (bar) { bar.remove(); }
               if (value) { value.parentNode && value.remove(); }
               if (row.error) {

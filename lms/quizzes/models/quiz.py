@@ -188,13 +188,6 @@ class ExamPage(Page):
         verbose_name = _("exam page")
         verbose_name_plural = _("exam pages")
 
-    def get_context(self, request, *args, **kwargs):
-        from lms.quizzes.views import quiz_overview_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context["quiz_ctx"] = quiz_overview_context(self.quiz, request)
-        return context
-
 
 class QuizAttempt(models.Model):
     """One member's attempt at a quiz or exam: the record member archives read.

@@ -1,15 +1,23 @@
-"""{% lesson_activity %}: the quiz box and/or H5P player of the current lesson page."""
+"""{% lesson_activity %}: the quiz box and/or H5P player of the current lesson page; {% quiz_overview %}: the
+quiz box's data for an exam page."""
 
 from django import template
+
+from lms.quizzes.models import H5PPackage, Quiz, QuizAttempt
+from lms.quizzes.presenters import quiz_overview_context
+from lms.quizzes.views import h5p_player_context
 
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def quiz_overview(context, quiz):
+    """``{% quiz_overview page.quiz as quiz_ctx %}``: what the quiz box shows the current user."""
+    return quiz_overview_context(quiz, context["request"])
+
+
 @register.inclusion_tag("quizzes/includes/lesson_activity_inner.html", takes_context=True)
 def lesson_activity(context, lesson=None):
-    from lms.quizzes.models import H5PPackage, Quiz
-    from lms.quizzes.views import h5p_player_context, quiz_overview_context
-
     lesson = lesson or context.get("page")
     request = context.get("request")
     out = {"request": request, "csrf_token": context.get("csrf_token"), "quiz_box": None, "h5p": None}
@@ -44,8 +52,6 @@ def percent(value):
 @register.inclusion_tag("quizzes/includes/my_results.html")
 def my_quiz_results(member):
     """The member's quiz and exam results: best score, attempts, time (for "My learning" or an archive page)."""
-    from lms.quizzes.models import QuizAttempt
-
     rows: dict[int, dict] = {}
     if member is not None:
         attempts = (QuizAttempt.objects.filter(member=member).exclude(status=QuizAttempt.Status.IN_PROGRESS)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from lms.common.importing import read_upload_path, report_to_command
 from lms.records.importer import import_training_records
-from lms.site.importing import read_upload_path, report_to_command
 
 
 class Command(BaseCommand):

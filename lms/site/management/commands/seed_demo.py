@@ -13,12 +13,12 @@ from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from content_library.models import Category, Talk
+from lms.catalog.bootstrap import ensure_catalog_home
 from lms.catalog.models import CoursePage, LessonPage
 from lms.org.models import Member, OrgUnit
 from lms.progress import services
 from lms.records import ledger
 from lms.site import demo_data
-from lms.site.bootstrap import ensure_catalog_home
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo1234")
 # Other apps add their demo content through these functions, called in order.

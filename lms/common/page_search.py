@@ -11,7 +11,7 @@ can import it.
 from django.utils.html import strip_tags
 from wagtail.search import index
 
-from .analysis import analyze
+from .textanalysis import analyze
 
 SEGMENTED_SEARCH_FIELD = index.SearchField("search_segmented_text")
 

@@ -5,7 +5,7 @@ def only_public_api(endpoints, **kwargs):
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "The API's one error shape (lms.site.api_errors).",
+    "description": "The API's one error shape (lms.common.api_errors).",
     "properties": {
         "error": {"type": "string", "description": "A message for people, in the request's language."},
         "status": {"type": "integer"},

@@ -1,9 +1,11 @@
-"""Shared plumbing for import commands and admin import views."""
+"""The one import flow: the upload form and admin page, and the plumbing of the import commands."""
 
 from pathlib import Path
 
 from django import forms
+from django.contrib import messages
 from django.core.management.base import CommandError
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,3 +45,22 @@ def report_to_command(command, report: ImportReport) -> None:
         _("Imported: %(c)d created, %(u)d updated, %(s)d unchanged.")
         % {"c": report.created, "u": report.updated, "s": report.unchanged}
     )
+
+
+def import_page(request, *, title, columns, runner, pass_user: bool = False):
+    """An admin import page: upload, check (dry run) or import, and show the report. The caller checks who may."""
+    report = None
+    form = ImportFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kwargs = {"dry_run": form.cleaned_data["dry_run"]}
+        if pass_user:
+            kwargs["created_by"] = request.user
+        report = runner(upload.read(), upload.name, **kwargs)
+        if report.ok and not form.cleaned_data["dry_run"]:
+            messages.success(request, _("Imported: %(c)d created, %(u)d updated, %(s)d unchanged.") % {
+                "c": report.created, "u": report.updated, "s": report.unchanged})
+        elif report.ok:
+            messages.success(request, _("The file is valid; nothing was written (check only)."))
+    return render(request, "common/admin_import.html",
+                  {"form": form, "report": report, "title": title, "columns": columns})

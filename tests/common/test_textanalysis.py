@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.analysis import (
+from lms.common.textanalysis import (
     analyze,
     analyze_query,
     chinese_to_number,

@@ -1,7 +1,7 @@
 """API throttling: DRF's anonymous (per client address) and per-user rates, read from the settings on every
 request (LMS_API_ANON_RATE, LMS_API_USER_RATE; None or empty: no limit) instead of once at import, so a test or a
 settings change takes effect at once. A throttled call answers 429 with Retry-After in the API's error shape
-(lms.site.api_errors, code "throttled"). The counters live in the default cache, which production.py makes one
+(lms.common.api_errors, code "throttled"). The counters live in the default cache, which production.py makes one
 cache for all web processes."""
 
 from django.conf import settings
