@@ -107,7 +107,7 @@ def heartbeat(request, lesson_id):
     data.is_valid(raise_exception=True)
     try:
         result = services.record_heartbeat(member, lesson, data.validated_data["position"],
-                                           event=data.validated_data["event"])
+                                           event=data.validated_data["event"], access_checked=True)
     except services.ProgressError as exc:
         raise ValidationError({"position": [str(exc)]}) from exc
     lp = result.progress

@@ -9,8 +9,12 @@ class ProgressConfig(AppConfig):
 
     def ready(self):
         from lms.catalog import page_context as catalog_pages
+        from lms.records import sources
 
-        from . import page_context
+        from . import page_context, services
+
+        sources.register(services.LEDGER_COURSE, _("Course"), order=10)
+        sources.register(services.LEDGER_LESSON, _("Lesson"), order=20)
 
         catalog_pages.register("catalog", page_context.on_catalog)
         catalog_pages.register("course", page_context.on_course)

@@ -18,6 +18,8 @@ from .intervals import add_interval, covered
 from .models import Enrollment, LessonProgress
 
 # A player may run at up to 2× speed; a little slack absorbs network jitter.
+# The ledger sources of this app (registered in ProgressConfig.ready()).
+LEDGER_COURSE, LEDGER_LESSON = "course", "lesson"
 MAX_PLAYBACK_RATE = 2.0
 BEAT_SLACK_SECONDS = 3.0
 # Beats further apart than this are a new viewing session, not continuous play.
@@ -56,8 +58,12 @@ def enroll(member, course: CoursePage, source: str = Enrollment.Source.SELF) -> 
 
 
 def _progress_for_update(member, lesson) -> LessonProgress:
-    LessonProgress.objects.get_or_create(member=member, lesson=lesson)
-    return LessonProgress.objects.select_for_update().get(member=member, lesson=lesson)
+    # The row exists after the first beat: one locking read then (creating first only when it is missing).
+    try:
+        return LessonProgress.objects.select_for_update().get(member=member, lesson=lesson)
+    except LessonProgress.DoesNotExist:
+        LessonProgress.objects.get_or_create(member=member, lesson=lesson)
+        return LessonProgress.objects.select_for_update().get(member=member, lesson=lesson)
 
 
 def _newer_stream_elsewhere(member, lesson, started_at, now) -> bool:
@@ -68,14 +74,17 @@ def _newer_stream_elsewhere(member, lesson, started_at, now) -> bool:
 
 
 def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str = "progress",
-                     now: datetime.datetime | None = None) -> BeatResult:
+                     now: datetime.datetime | None = None, access_checked: bool = False) -> BeatResult:
     """Count the seconds played since the previous beat, if they could really have been played.
 
     Seeking ahead moves the baseline without counting; a jump larger than the
-    wall-clock time since the previous beat allows is treated as a seek.
+    wall-clock time since the previous beat allows is treated as a seek. ``access_checked``: the caller has
+    just found the lesson among those the member's user may open (lms.catalog.access), so the check is not
+    repeated (the player's beat is the most frequent request).
     """
     now = now or timezone.now()
-    require_access(member, lesson)
+    if not access_checked:
+        require_access(member, lesson)
     try:
         position = float(position)
     except (TypeError, ValueError) as exc:
@@ -114,7 +123,8 @@ def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str 
         if (lesson.completion_rule == LessonPage.Completion.VIDEO and duration
                 and lp.watched_seconds >= VIDEO_COMPLETION_RATIO * float(duration) - 0.5):
             completed_now = complete_lesson(member, lesson, now=now)
-    lp.refresh_from_db()
+    if completed_now:  # complete_lesson() set completed_at in the database; otherwise ``lp`` is current
+        lp.refresh_from_db()
     return BeatResult(lp, counted, completed_now)
 
 
@@ -154,7 +164,7 @@ def complete_lesson(member, lesson: LessonPage, *, now=None, credit_hours: bool 
             return False
         if lesson.credit_minutes and credit_hours:
             ledger.credit(
-                member, source=ledger.Source.LESSON, reference=f"lesson:{lesson.pk}", title=lesson.title,
+                member, source=LEDGER_LESSON, reference=f"lesson:{lesson.pk}", title=lesson.title,
                 hours=Decimal(lesson.credit_minutes) / Decimal(60), date=timezone.localdate(now),
             )
         member_id, lesson_id = member.pk, lesson.pk
@@ -189,7 +199,7 @@ def update_course_progress(member, course: CoursePage, *, now=None) -> Enrollmen
             )
             if won:
                 ledger.credit(
-                    member, source=ledger.Source.COURSE, reference=f"course:{course.pk}", title=course.title,
+                    member, source=LEDGER_COURSE, reference=f"course:{course.pk}", title=course.title,
                     hours=course.credit_hours, date=timezone.localdate(now),
                 )
                 member_id, course_id = member.pk, course.pk

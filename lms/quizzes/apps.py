@@ -9,8 +9,12 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes and exams")
 
     def ready(self):
-        from . import setup
+        from lms.records import sources
+
+        from . import services, setup
         from .models import H5PPackage
+
+        sources.register(services.LEDGER_QUIZ, _("Quiz"), order=30)
 
         post_migrate.connect(setup.after_migrate, sender=self, dispatch_uid="lms-quizzes-after-migrate")
         post_delete.connect(setup.package_deleted, sender=H5PPackage, dispatch_uid="lms-quizzes-h5p-deleted")

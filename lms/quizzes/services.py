@@ -19,6 +19,8 @@ from . import access, conf, signals
 from .grading import ResponseError, clean_response, grade
 from .models import AttemptAnswer, Question, QuestionType, Quiz, QuizAttempt
 
+LEDGER_QUIZ = "quiz"  # this app's ledger source (registered in QuizzesConfig.ready())
+
 
 class QuizError(ValueError):
     """A request the rules refuse; the message is for the member."""
@@ -251,7 +253,7 @@ def _on_pass(attempt: QuizAttempt, now) -> None:
 
     quiz, member = attempt.quiz, attempt.member
     if quiz.credit_hours and quiz.credit_hours > 0:
-        ledger.credit(member, source=ledger.Source.QUIZ, reference=f"quiz:{quiz.pk}", title=quiz.title,
+        ledger.credit(member, source=LEDGER_QUIZ, reference=f"quiz:{quiz.pk}", title=quiz.title,
                       hours=quiz.credit_hours, date=timezone.localdate(now))
     lesson = quiz.lesson
     if lesson is not None and lesson.live and lesson.completion_rule == LessonPage.Completion.QUIZ:

@@ -27,7 +27,7 @@ from lms.common.parsing import parse_date, parse_decimal
 from lms.common.tabular import ImportReport, RowError, TabularError, load_import_rows
 from lms.org.models import Member
 
-from . import ledger
+from . import ledger, sources
 from .models import StudyHourEntry
 
 REQUIRED = ["employee_no", "title", "date", "hours"]
@@ -35,10 +35,10 @@ ALIASES = {"工号": "employee_no", "培训名称": "title", "标题": "title", 
            "培训日期": "date", "学时": "hours", "类型": "kind", "形式": "kind",
            "记录编号": "record_id", "记录id": "record_id", "记录号": "record_id", "培训记录编号": "record_id"}
 KINDS = {
-    "offline": StudyHourEntry.Source.OFFLINE, "线下": StudyHourEntry.Source.OFFLINE,
-    "线下培训": StudyHourEntry.Source.OFFLINE, "面授": StudyHourEntry.Source.OFFLINE,
-    "live": StudyHourEntry.Source.LIVE, "直播": StudyHourEntry.Source.LIVE,
-    "现场": StudyHourEntry.Source.LIVE, "live_session": StudyHourEntry.Source.LIVE,
+    "offline": sources.OFFLINE, "线下": sources.OFFLINE,
+    "线下培训": sources.OFFLINE, "面授": sources.OFFLINE,
+    "live": sources.LIVE, "直播": sources.LIVE,
+    "现场": sources.LIVE, "live_session": sources.LIVE,
 }
 MAX_HOURS_PER_RECORD = Decimal(100)
 MAX_RECORD_ID_LENGTH = 64

@@ -7,9 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import sources
 from .models import StudyHourEntry
-
-Source = StudyHourEntry.Source
 
 
 def credit(member, *, source: str, reference: str, title: str, hours, date: datetime.date | None = None,
@@ -24,6 +23,8 @@ def credit(member, *, source: str, reference: str, title: str, hours, date: date
         return None, False
     if not reference:
         raise ValueError("a credit needs a reference so it can be recorded exactly once")
+    if not sources.is_registered(source) or source == sources.CORRECTION:
+        raise ValueError(f"{source!r} is not a registered ledger source (lms.records.sources.register)")
     date = date or timezone.localdate()
     existing = StudyHourEntry.objects.filter(
         member=member, source=source, reference=reference, reverses__isnull=True
@@ -61,7 +62,7 @@ def reverse(entry: StudyHourEntry, *, reason: str, created_by=None, date=None) -
     try:
         with transaction.atomic():
             return StudyHourEntry.objects.create(
-                member=entry.member, source=Source.CORRECTION, reference=f"reverses:{entry.pk}",
+                member=entry.member, source=sources.CORRECTION, reference=f"reverses:{entry.pk}",
                 title=_("Reversal: %(title)s") % {"title": entry.title}, hours=-entry.hours,
                 date=date, year=entry.year, reverses=entry, reason=reason[:300], created_by=created_by,
             )

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import sources
+
 
 class LedgerImmutable(ValidationError):
     pass
@@ -28,20 +30,12 @@ class StudyHourQuerySet(models.QuerySet):
 
 
 class StudyHourEntry(models.Model):
-    class Source(models.TextChoices):
-        COURSE = "course", _("Course")
-        LESSON = "lesson", _("Lesson")
-        QUIZ = "quiz", _("Quiz")
-        LIVE = "live", _("Live session")
-        OFFLINE = "offline", _("Offline training")
-        CORRECTION = "correction", _("Correction")
-
     member = models.ForeignKey("org.Member", on_delete=models.PROTECT, related_name="study_hours",
                                verbose_name=_("member"))
     date = models.DateField(_("date"))
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=2)
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=20, choices=sources.choices)  # registered by the apps
     reference = models.CharField(
         _("reference"), max_length=120, blank=True,
         help_text=_("What earned the hours, e.g. course:12; unique per member and source."),

@@ -8,14 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.org.models import Member
+from lms.records import sources as ledger_sources
 from lms.records.models import StudyHourEntry
 from lms.records.requirements import annual_requirement
 
 from . import sources
-from .figures import EARNING_SOURCES, ZERO
+from .figures import ZERO, earning_sources
 from .periods import year_period
-
-Source = StudyHourEntry.Source
 
 
 @dataclass
@@ -59,12 +58,12 @@ def build_archive(member: Member, year: int) -> Archive:
         .select_related("reverses", "created_by").order_by("date", "id")
     )
     reversal_of = {e.reverses_id: e for e in entries if e.reverses_id}
-    groups = {s.value: SourceGroup(s.value, str(s.label)) for s in EARNING_SOURCES}
+    groups = {s.code: SourceGroup(s.code, str(s.label)) for s in earning_sources()}
     corrections = []
     for entry in entries:
         if entry.reverses_id:
             corrections.append(entry)
-            original_source = entry.reverses.source if entry.reverses else Source.CORRECTION
+            original_source = entry.reverses.source if entry.reverses else ledger_sources.CORRECTION
             group = groups.setdefault(original_source, SourceGroup(original_source, _label(original_source)))
             group.hours += entry.hours
             continue
@@ -84,10 +83,7 @@ def build_archive(member: Member, year: int) -> Archive:
 
 
 def _label(code: str) -> str:
-    try:
-        return str(Source(code).label)
-    except ValueError:
-        return code
+    return ledger_sources.label(code)
 
 
 def archive_years(member: Member, today: datetime.date) -> list[int]:

@@ -9,7 +9,7 @@
 from django.db import transaction
 
 from lms.org.models import Member, Role
-from lms.records import ledger
+from lms.records import ledger, sources
 from lms.records.models import StudyHourEntry
 
 from .models import ReportSubscription
@@ -37,7 +37,7 @@ def seed_reports_demo() -> dict:
         member = Member.objects.filter(employee_no=DEMO_CORRECTED_MEMBER).first()
         if member is not None:
             by = hr_members[0].user if hr_members else None
-            entry, _created = ledger.credit(member, source=StudyHourEntry.Source.OFFLINE, reference="demo:duplicate",
+            entry, _created = ledger.credit(member, source=sources.OFFLINE, reference="demo:duplicate",
                                             title="主题党日活动（重复录入）", hours=4, created_by=by)
             if not StudyHourEntry.objects.filter(reverses=entry).exists():
                 ledger.reverse(entry, reason=DEMO_CORRECTION_REASON, created_by=by)

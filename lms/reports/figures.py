@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Case, F, FloatField, Sum, Value, When
 
 from lms.org.models import Member, MemberRole, Role
+from lms.records import sources as ledger_sources
 from lms.records.models import StudyHourEntry
 
 from . import sources
@@ -22,8 +23,12 @@ from .periods import Period
 from .requirements import needs_role_dates, period_requirements
 from .sql import raw_rows
 
-Source = StudyHourEntry.Source
-EARNING_SOURCES = [Source.COURSE, Source.LESSON, Source.QUIZ, Source.LIVE, Source.OFFLINE]
+CORRECTION = ledger_sources.CORRECTION
+
+
+def earning_sources():
+    """The ledger sources whose hours count as earned (lms.records.sources, filled by the crediting apps)."""
+    return ledger_sources.earning_sources()
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
@@ -89,20 +94,20 @@ def hours_by_member_and_source(member_ids, period: Period) -> dict[int, dict[str
     base = StudyHourEntry.objects.filter(period.ledger_q())
     if member_ids is not None:
         base = base.filter(member_id__in=member_ids)
-    pivot = {f"h_{s.value}": Sum(Case(When(source=s.value, then=F("hours")), default=Value(0),
-                                      output_field=FloatField()), output_field=FloatField())
-             for s in EARNING_SOURCES}
-    keys = [s.value for s in EARNING_SOURCES]
-    originals = (base.exclude(source=Source.CORRECTION).order_by().values_list("member_id")
+    keys = [s.code for s in earning_sources()]
+    pivot = {f"h_{code}": Sum(Case(When(source=code, then=F("hours")), default=Value(0),
+                                   output_field=FloatField()), output_field=FloatField())
+             for code in keys}
+    originals = (base.exclude(source=CORRECTION).order_by().values_list("member_id")
                  .annotate(**pivot).values_list("member_id", *pivot))
     result: dict[int, dict[str, Decimal]] = {}
     for member_id, *totals in raw_rows(originals):
         result[member_id] = {k: hours_value(t) for k, t in zip(keys, totals, strict=True) if t}
-    corrections = (base.filter(source=Source.CORRECTION).order_by().values_list("member_id", "reverses__source")
+    corrections = (base.filter(source=CORRECTION).order_by().values_list("member_id", "reverses__source")
                    .annotate(total=Sum("hours", output_field=FloatField())))
     for member_id, source, total in raw_rows(corrections):
         per_source = result.setdefault(member_id, {})
-        key = source or Source.CORRECTION
+        key = source or CORRECTION
         per_source[key] = per_source.get(key, ZERO) + hours_value(total)
     return result
 

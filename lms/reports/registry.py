@@ -16,18 +16,14 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from lms.org.models import Role
+from lms.records import sources as ledger_sources
 from lms.records.models import StudyHourEntry
 
 from . import access
-from .figures import EARNING_SOURCES, ZERO, hours_value, member_figures, rate
+from .figures import ZERO, earning_sources, hours_value, member_figures, rate
 from .periods import Period
 from .sql import as_date, as_local_datetime, raw_rows
 from .units import UnitIndex
-
-Source = StudyHourEntry.Source
-
-
-
 
 _labels: dict[tuple[str, str], str] = {}
 
@@ -36,11 +32,7 @@ def _source_label(code):
     key = (get_language() or "", code or "")
     label = _labels.get(key)
     if label is None:
-        try:
-            label = str(Source(code).label)
-        except ValueError:
-            label = code or ""
-        _labels[key] = label
+        label = _labels[key] = ledger_sources.label(code)
     return label
 
 
@@ -230,16 +222,17 @@ class HoursSummary(Report):
             Column("roles", pgettext_lazy("report column", "Roles"), display=_roles_label),
             Column("required", pgettext_lazy("report column", "Required hours"), "number"),
             Column("earned", pgettext_lazy("report column", "Earned hours"), "number"),
-            *[Column(f"hours_{s.value}", s.label, "number") for s in EARNING_SOURCES],
+            *[Column(f"hours_{s.code}", s.label, "number") for s in earning_sources()],
             Column("compliant", pgettext_lazy("report column", "Compliant"), display=_yes_no),
         ]
 
     def rows(self, run):
         units = UnitIndex(None if run.scope.everything else run.scope.units)
+        codes = [s.code for s in earning_sources()]
         for fig in run.member_figures(sources=True):
             yield [fig.employee_no, fig.name, units.full_name(fig.unit_id),
                    units.full_name(units.branch_of(fig.unit_id)), fig.roles, fig.required, fig.earned,
-                   *[fig.by_source.get(s.value, ZERO) for s in EARNING_SOURCES], fig.compliant]
+                   *[fig.by_source.get(code, ZERO) for code in codes], fig.compliant]
 
     def chart(self, run):
         return branch_chart(run)

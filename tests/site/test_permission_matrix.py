@@ -18,7 +18,7 @@ from lms.notifications.models import Notification
 from lms.progress import services as progress
 from lms.progress.models import Enrollment, LessonProgress
 from lms.quizzes import services as quizzes
-from lms.records import ledger
+from lms.records import ledger, sources
 from lms.records.models import StudyHourEntry
 from lms.training.models import Assignment
 from tests.factories import MemberFactory, make_course, make_lesson, org_unit
@@ -37,7 +37,7 @@ def world():
     lesson = make_lesson(course, "第一课", minutes=0, credit_minutes=30)
     enrollment, _ = progress.enroll(victim, course)
     progress.confirm_lesson(victim, lesson)
-    entry, _ = ledger.credit(victim, source=ledger.Source.OFFLINE, reference="matrix:1", title="主题党日", hours=4)
+    entry, _ = ledger.credit(victim, source=sources.OFFLINE, reference="matrix:1", title="主题党日", hours=4)
     due = datetime.date(2030, 6, 30)
     assignment = Assignment.objects.create(member=victim, course=course, year=2030, due_on=due, original_due_on=due)
     notice = Notification.objects.create(recipient=victim.user, kind="test", title="通知")

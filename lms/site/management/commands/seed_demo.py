@@ -17,7 +17,7 @@ from lms.catalog.bootstrap import ensure_catalog_home
 from lms.catalog.models import CoursePage, LessonPage
 from lms.org.models import Member, OrgUnit
 from lms.progress import services
-from lms.records import ledger
+from lms.records import ledger, sources
 from lms.site import demo_data
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo1234")
@@ -169,5 +169,5 @@ class Command(BaseCommand):
         offline = [("D1003", "支部主题党日活动", 4), ("D1004", "七一专题党课（线下）", 3),
                    ("D2003", "红色教育基地现场教学", 8), ("D3003", "支部主题党日活动", 4)]
         for emp, title, hours in offline:
-            ledger.credit(members[emp], source=ledger.Source.OFFLINE, reference=f"demo:{title}", title=title,
+            ledger.credit(members[emp], source=sources.OFFLINE, reference=f"demo:{title}", title=title,
                           hours=hours)
