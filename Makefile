@@ -50,9 +50,11 @@ check:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 
-# The whole suite on the embedded default (SQLite), then again on PostgreSQL (started privately by
-# tools/local_services.py, installed from Debian's packages when missing).
+# The whole suite on the embedded default (SQLite), then again on PostgreSQL with Redis (started privately by
+# tools/local_services.py, installed from Debian's packages when missing). Browser journeys (tests/e2e) drive
+# Debian's Chromium, installed here when missing; their screenshots stay under var/e2e/.
 test: setup lint check
+	tools/system_packages.sh chromium
 	$(PY) -m pytest
 	$(PY) tools/local_services.py run -- $(PY) -m pytest -p no:cacheprovider
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the Python environment builds against (python-ldap has no Linux wheel: it compiles against
-# OpenLDAP and SASL headers). Installed when missing, as root; otherwise say what to install.
+# OpenLDAP and SASL headers), plus any named as arguments (make test: chromium for the browser journeys).
+# Installed when missing, as root; otherwise say what to install.
 set -euo pipefail
-needed=(libldap2-dev libsasl2-dev gcc)
+needed=(libldap2-dev libsasl2-dev gcc "$@")
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -78,6 +78,10 @@
     function highlight(force) {
       var t = media.currentTime;
       var idx = lastIndexAtOrBefore(starts, t);
+      // Links to a moment (search results, ?t=) carry whole seconds, rounded down: in the pause before a
+      // line, up to a second before it starts, that line is the one meant, not the one that has ended.
+      var next = idx + 1;
+      if (next < starts.length && starts[next] - t <= 1 && (idx < 0 || t >= ends[idx])) { idx = next; }
       if (idx >= 0 && t > ends[idx] + 1.5 && idx + 1 < starts.length && t < starts[idx + 1]) { idx = -1; }
       if (idx === current && !force) { return; }
       if (current >= 0 && items[current]) {
