@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config.api_urls import app_modules
+from lms.common.discovery import app_modules
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),

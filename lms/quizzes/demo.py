@@ -202,3 +202,8 @@ def seed_quiz_demo() -> dict:
                     _take(member, quiz, correct=True, seed=quiz.pk + 10, grader=trainer.user)
     return {"questions": Question.objects.count(), "lesson_quiz": lesson_quiz.pk, "exam": exam.pk,
             "lesson": lesson.pk, "passed_member": passer.employee_no, "trainer": trainer.employee_no}
+
+
+# The demo step of this app (lms.common.discovery.demo_steps, run by seed_demo).
+DEMO_ORDER = 20
+seed = seed_quiz_demo

@@ -43,3 +43,8 @@ def seed_reports_demo() -> dict:
                 ledger.reverse(entry, reason=DEMO_CORRECTION_REASON, created_by=by)
                 corrections += 1
     return {"subscriptions": created_subs, "corrections": corrections}
+
+
+# The demo step of this app (lms.common.discovery.demo_steps, run by seed_demo).
+DEMO_ORDER = 30
+seed = seed_reports_demo

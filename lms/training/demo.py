@@ -67,3 +67,8 @@ def seed_training_demo() -> dict:
             overdue += created
     notices = run_reminders()
     return {"evaluation": result.as_dict(), "overdue_assignments": overdue, "notices": notices}
+
+
+# The demo step of this app (lms.common.discovery.demo_steps, run by seed_demo).
+DEMO_ORDER = 10
+seed = seed_training_demo

@@ -9,25 +9,18 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from content_library.models import Category, Talk
 from lms.catalog.bootstrap import ensure_catalog_home
 from lms.catalog.models import CoursePage, LessonPage
+from lms.common.discovery import demo_steps
 from lms.org.models import Member, OrgUnit
 from lms.progress import services
 from lms.records import ledger, sources
 from lms.site import demo_data
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo1234")
-# Other apps add their demo content through these functions, called in order.
-APP_SEEDERS = [
-    "lms.training.demo.seed_training_demo",
-    "lms.quizzes.demo.seed_quiz_demo",
-    "lms.reports.demo.seed_reports_demo",
-    "lms.recommend.demo.seed_recommend_demo",
-]
 
 
 def sample_talks_dir() -> Path:
@@ -52,13 +45,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             courses = self.seed_catalog(categories, talks, members)
             self.seed_progress(members, courses)
-        for path in APP_SEEDERS:
-            try:
-                seeder = import_string(path)
-            except ImportError:
-                continue
-            self.stdout.write(f"Seeding {path.rsplit('.', 2)[0]} …")
-            seeder()
+        # Each app adds its own demo content: the seed() of its demo module (lms.common.discovery).
+        for name, seed in demo_steps():
+            self.stdout.write(f"Seeding {name.rsplit('.', 1)[0]} …")
+            seed()
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {Member.objects.count()} members, {CoursePage.objects.count()} courses. "
             f"Demo members log in with their employee number (e.g. D1003) and password {DEMO_PASSWORD!r}; "
