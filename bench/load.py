@@ -151,6 +151,7 @@ def build_extras(n_members: int, rng: random.Random) -> dict:
     from django.utils import timezone
 
     from content_library.models import Talk
+    from lms.catalog import completion
     from lms.catalog.models import CoursePage, LessonPage
     from lms.org.models import Member, MemberRole, OrgUnit, Role
     from lms.quizzes.models import Question, Quiz, QuizQuestion
@@ -197,13 +198,13 @@ def build_extras(n_members: int, rng: random.Random) -> dict:
                                        recorded_on=timezone.localdate(), has_video=True)
             rows = segments_for(rng, 300)
             indexing.index_documents(talk.pk, talk.title, talk.speaker, rows, fresh=True)
-            lesson = LessonPage(title=title, slug=f"video-{n}", completion_rule=LessonPage.Completion.VIDEO,
+            lesson = LessonPage(title=title, slug=f"video-{n}", completion_rule=completion.VIDEO,
                                 video=talk, estimated_minutes=max(1, seconds // 60),
                                 credit_minutes=max(1, seconds // 60), required=True)
             course.add_child(instance=lesson)
             lesson.save_revision().publish()
         get_backend().finish_rebuild()
-        quiz_lesson = LessonPage(title="专题随堂测验", slug="bench-quiz", completion_rule=LessonPage.Completion.QUIZ,
+        quiz_lesson = LessonPage(title="专题随堂测验", slug="bench-quiz", completion_rule=completion.QUIZ,
                                  estimated_minutes=10, credit_minutes=0, required=False)
         course.add_child(instance=quiz_lesson)
         quiz_lesson.save_revision().publish()
@@ -215,10 +216,10 @@ def build_extras(n_members: int, rng: random.Random) -> dict:
         log(f"  video course, talks, transcript index, quiz: {time.perf_counter() - t0:.1f}s")
     course = CoursePage.objects.get(slug=BENCH_COURSE_SLUG)
     videos = [lp for lp in LessonPage.objects.child_of(course).live().select_related("video")
-              if lp.completion_rule == LessonPage.Completion.VIDEO]
+              if lp.completion_rule == completion.VIDEO]
     quiz = Quiz.objects.get(lesson__in=LessonPage.objects.child_of(course))
     reading = [lp for lp in LessonPage.objects.live().exclude(path__startswith=course.path)
-               if lp.completion_rule == LessonPage.Completion.CONFIRM]
+               if lp.completion_rule == completion.CONFIRM]
     courses = [c.url for c in CoursePage.objects.live().order_by("path")]
     key = {}
     for qq in QuizQuestion.objects.filter(quiz=quiz).select_related("question"):

@@ -18,7 +18,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from lms.common.page_search import SEGMENTED_SEARCH_FIELD, SegmentedSearchMixin
 
-from . import page_context
+from . import completion, page_context
 
 
 class Tier(models.TextChoices):
@@ -115,14 +115,8 @@ class LessonBody(blocks.StreamBlock):
 
 
 class LessonPage(SegmentedSearchMixin, Page):
-    class Completion(models.TextChoices):
-        VIDEO = "video", _("Watch at least 90% of the video")
-        CONFIRM = "confirm", _("Confirm after the minimum study time")
-        QUIZ = "quiz", _("Pass the quiz")
-        H5P = "h5p", _("Complete the interactive content")
-
-    completion_rule = models.CharField(
-        _("completion rule"), max_length=20, choices=Completion.choices, default=Completion.CONFIRM
+    completion_rule = models.CharField(  # the rules are registered by the apps that judge them (completion.py)
+        _("completion rule"), max_length=20, choices=completion.choices, default=completion.DEFAULT
     )
     video = models.ForeignKey(
         "content_library.Talk", null=True, blank=True, on_delete=models.PROTECT, related_name="lessons",
@@ -169,7 +163,7 @@ class LessonPage(SegmentedSearchMixin, Page):
         from django.core.exceptions import ValidationError
 
         super().clean()
-        if self.completion_rule == self.Completion.VIDEO and not self.video_id:
+        if self.completion_rule == completion.VIDEO and not self.video_id:
             raise ValidationError({"video": _("A video lesson needs a video.")})
 
     def get_context(self, request, *args, **kwargs):

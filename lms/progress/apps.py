@@ -8,11 +8,15 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Learning progress")
 
     def ready(self):
+        from lms.catalog import completion
         from lms.catalog import page_context as catalog_pages
         from lms.records import sources
 
         from . import page_context, services
 
+        # The lesson completion rules this app judges (the heartbeat and the confirm button).
+        completion.register(completion.VIDEO, _("Watch at least 90% of the video"), order=10)
+        completion.register(completion.CONFIRM, _("Confirm after the minimum study time"), order=20)
         sources.register(services.LEDGER_COURSE, _("Course"), order=10)
         sources.register(services.LEDGER_LESSON, _("Lesson"), order=20)
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.catalog import access
+from lms.catalog import access, completion
 from lms.catalog.models import CoursePage, LessonPage
 from lms.org.models import Member
 from lms.records import ledger
@@ -120,7 +120,7 @@ def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str 
         lp.save(update_fields=["watched", "watched_seconds", "last_position", "last_beat_at", "stream_started_at",
                                "time_spent_seconds", "updated_at"])
         completed_now = False
-        if (lesson.completion_rule == LessonPage.Completion.VIDEO and duration
+        if (lesson.completion_rule == completion.VIDEO and duration
                 and lp.watched_seconds >= VIDEO_COMPLETION_RATIO * float(duration) - 0.5):
             completed_now = complete_lesson(member, lesson, now=now)
     if completed_now:  # complete_lesson() set completed_at in the database; otherwise ``lp`` is current
@@ -132,7 +132,7 @@ def confirm_lesson(member, lesson: LessonPage, *, now=None) -> LessonProgress:
     """Text/document lessons: the member confirms after the minimum study time."""
     now = now or timezone.now()
     require_access(member, lesson)
-    if lesson.completion_rule != LessonPage.Completion.CONFIRM:
+    if lesson.completion_rule != completion.CONFIRM:
         raise ProgressError(_("This lesson is completed by its own activity, not by confirming."))
     with transaction.atomic():
         lp = _progress_for_update(member, lesson)

@@ -9,11 +9,14 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes and exams")
 
     def ready(self):
+        from lms.catalog import completion
         from lms.records import sources
 
         from . import services, setup
         from .models import H5PPackage
 
+        completion.register(completion.QUIZ, _("Pass the quiz"), order=30)
+        completion.register(completion.H5P, _("Complete the interactive content"), order=40)
         sources.register(services.LEDGER_QUIZ, _("Quiz"), order=30)
 
         post_migrate.connect(setup.after_migrate, sender=self, dispatch_uid="lms-quizzes-after-migrate")

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from lms.catalog import completion
 from lms.org.models import Member, OrgUnit
 
 from . import services
@@ -107,7 +108,7 @@ def _quiz_lesson(course):
 
     lesson = LessonPage.objects.child_of(course).filter(title=LESSON_TITLE).first()
     if lesson is None:
-        lesson = LessonPage(title=LESSON_TITLE, slug="quiz", completion_rule=LessonPage.Completion.QUIZ,
+        lesson = LessonPage(title=LESSON_TITLE, slug="quiz", completion_rule=completion.QUIZ,
                             estimated_minutes=10, credit_minutes=0, required=True)
         course.add_child(instance=lesson)
     return lesson.specific

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.catalog import completion
 from lms.records import ledger
 
 from . import access, conf, signals
@@ -248,7 +249,6 @@ def _finish(attempt: QuizAttempt, now) -> None:
 
 
 def _on_pass(attempt: QuizAttempt, now) -> None:
-    from lms.catalog.models import LessonPage
     from lms.progress.services import complete_lesson
 
     quiz, member = attempt.quiz, attempt.member
@@ -256,7 +256,7 @@ def _on_pass(attempt: QuizAttempt, now) -> None:
         ledger.credit(member, source=LEDGER_QUIZ, reference=f"quiz:{quiz.pk}", title=quiz.title,
                       hours=quiz.credit_hours, date=timezone.localdate(now))
     lesson = quiz.lesson
-    if lesson is not None and lesson.live and lesson.completion_rule == LessonPage.Completion.QUIZ:
+    if lesson is not None and lesson.live and lesson.completion_rule == completion.QUIZ:
         complete_lesson(member, lesson, now=now)
 
 

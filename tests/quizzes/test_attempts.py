@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from lms.catalog.models import LessonPage
+from lms.catalog import completion
 from lms.progress.models import Enrollment, LessonProgress
 from lms.quizzes import services
 from lms.quizzes.models import DrawRule, Quiz, QuizAttempt
@@ -145,7 +145,7 @@ def test_expired_attempts_are_submitted_by_the_periodic_task(settings):
 
 def test_passing_completes_the_quiz_lesson_and_credits_hours_exactly_once():
     course = make_course("党章党规学习", credit_hours="2")
-    lesson = make_lesson(course, rule=LessonPage.Completion.QUIZ, credit_minutes=30)
+    lesson = make_lesson(course, rule=completion.QUIZ, credit_minutes=30)
     q1, q2 = question("single", "一"), question("true_false", "二", correct_true=True)
     qz = quiz([q1, q2], lesson=lesson, credit_hours=Decimal("1.5"), pass_percent=100)
     member = MemberFactory()
@@ -175,7 +175,7 @@ def test_passing_completes_the_quiz_lesson_and_credits_hours_exactly_once():
 
 
 def test_quiz_on_a_lesson_with_another_rule_does_not_complete_it():
-    lesson = make_lesson(make_course(), rule=LessonPage.Completion.CONFIRM)
+    lesson = make_lesson(make_course(), rule=completion.CONFIRM)
     q = question("single")
     qz = quiz([q], lesson=lesson)
     member = MemberFactory()
@@ -245,7 +245,7 @@ def test_when_answers_are_shown(policy, shown_after_fail, shown_after_pass):
 
 
 def test_a_quiz_on_an_unpublished_lesson_cannot_be_started():
-    lesson = make_lesson(make_course(), rule=LessonPage.Completion.QUIZ, live=False)
+    lesson = make_lesson(make_course(), rule=completion.QUIZ, live=False)
     qz = quiz([question("single")], lesson=lesson)
     with pytest.raises(services.QuizError):
         services.start_attempt(MemberFactory(), qz, now=T0)

@@ -3,7 +3,7 @@ import io
 import pytest
 from rest_framework.test import APIClient
 
-from lms.catalog.models import LessonPage
+from lms.catalog import completion
 from lms.progress.models import LessonProgress
 from lms.quizzes.h5p.package import import_package
 from lms.quizzes.h5p.xapi import activity_iri, actor_mail
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def h5p_lesson():
-    lesson = make_lesson(make_course("互动学习"), rule=LessonPage.Completion.H5P, credit_minutes=20)
+    lesson = make_lesson(make_course("互动学习"), rule=completion.H5P, credit_minutes=20)
     package = import_package(io.BytesIO(build_h5p()), filename="fixture.h5p")
     package.lesson = lesson
     package.save()
@@ -296,7 +296,7 @@ def test_in_a_course_with_an_exam_an_h5p_score_alone_credits_no_hours(h5p_lesson
     from tests.quizzes.factories import question, quiz
 
     lesson, package = h5p_lesson
-    exam_lesson = make_lesson(lesson.course, "结业考试", rule=LessonPage.Completion.QUIZ)
+    exam_lesson = make_lesson(lesson.course, "结业考试", rule=completion.QUIZ)
     quiz([question()], title="结业考试", lesson=exam_lesson, kind="exam")
     member = MemberFactory()
     response = _post(_client(member), package, statement(package, member, "completed", raw=1, success=True))

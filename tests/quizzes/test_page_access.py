@@ -9,7 +9,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 from wagtail.models import PageViewRestriction
 
-from lms.catalog.models import LessonPage
+from lms.catalog import completion
 from lms.quizzes.h5p.package import import_package
 from lms.quizzes.models import QuizAttempt
 from tests.factories import MemberFactory, make_course, make_lesson
@@ -23,9 +23,9 @@ def closed():
     course = make_course("书记专题考试")
     restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
     restriction.groups.add(Group.objects.get_or_create(name="Branch secretaries")[0])
-    exam_lesson = make_lesson(course, "结业考试", rule=LessonPage.Completion.QUIZ)
+    exam_lesson = make_lesson(course, "结业考试", rule=completion.QUIZ)
     exam = quiz([question()], title="书记结业考试", lesson=exam_lesson)
-    h5p_lesson = make_lesson(course, "互动练习", rule=LessonPage.Completion.H5P)
+    h5p_lesson = make_lesson(course, "互动练习", rule=completion.H5P)
     package = import_package(io.BytesIO(build_h5p()), filename="x.h5p")
     package.lesson = h5p_lesson
     package.save()

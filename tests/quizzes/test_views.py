@@ -4,7 +4,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lms.catalog.models import LessonPage
+from lms.catalog import completion
 from lms.progress.models import LessonProgress
 from lms.quizzes.demo import EXAM_TITLE, LESSON_TITLE, seed_quiz_demo
 from lms.quizzes.forms import H5PPackageForm, QuizForm
@@ -23,7 +23,7 @@ def test_the_h5p_player_is_built_from_npm_into_static_files():
 
 
 def test_a_lesson_quiz_taken_with_the_plain_form(client):
-    lesson = make_lesson(make_course(), rule=LessonPage.Completion.QUIZ)
+    lesson = make_lesson(make_course(), rule=completion.QUIZ)
     q1 = question("single", "单选")
     q2 = question("fill_blank", "填空", accepted="共产主义")
     q3 = question("true_false", "判断", correct_true=True)

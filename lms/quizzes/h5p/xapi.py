@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.catalog import completion
+
 from .. import conf, signals
 from ..models import H5PPackage, H5PResult, H5PStatement
 
@@ -215,11 +217,11 @@ def _complete_lesson(package: H5PPackage, member, now) -> bool:
     from lms.progress.services import complete_lesson
 
     lesson = package.lesson
-    if lesson is None or not lesson.live or lesson.completion_rule != LessonPage.Completion.H5P:
+    if lesson is None or not lesson.live or lesson.completion_rule != completion.H5P:
         return False
     # H5P scores are reported by the member's browser. Where the course requires an exam, the H5P lesson
     # still counts as done for the course, but its hours come only through the exam-checked completion.
     course = lesson.course
     exam_required = course is not None and LessonPage.objects.child_of(course).live().filter(
-        required=True, completion_rule=LessonPage.Completion.QUIZ).exists()
+        required=True, completion_rule=completion.QUIZ).exists()
     return complete_lesson(member, lesson, now=now, credit_hours=not exam_required)
