@@ -9,9 +9,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import navigation, tasks  # noqa: F401  tasks: registered here, service.py sends them by name
+        from lms.common import exports
+
+        from . import audit, navigation, tasks  # noqa: F401  tasks: registered here, service.py sends them by name
 
         navigation.register_entries()
+        exports.set_auditor(audit.record_export)  # every table exported from a page goes into the audit log
 
         post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="lms-reports-monthly-schedule")
 

@@ -34,6 +34,11 @@ def record(user, action: str, report: str, *, params: dict | None = None, scope=
     return entry
 
 
+def record_export(user, *, name: str, fmt: str, rows: int, units, params: dict) -> AuditLogEntry:
+    """The audit line of an export made through lms.common.exports (e.g. the branch training status)."""
+    return record(user, Action.EXPORT, name, params=params, scope=units, fmt=fmt, rows=rows)
+
+
 def visible_entries(user) -> QuerySet[AuditLogEntry]:
     """HR read the audit lines of their scope: actions on their units or by people in them."""
     if not is_hr(user):

@@ -1,7 +1,5 @@
 """Pages: my assignments, the branch overview (with export) and assigning a course by hand."""
 
-import csv
-import io
 from decimal import Decimal
 
 from django import forms
@@ -10,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q, Sum
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lms.catalog.models import CoursePage
-from lms.common.tabular import safe_row, xlsx_cells
+from lms.common.exports import table_response
 from lms.org.models import Member, OrgUnit
 from lms.org.scope import managed_units, member_of, units_q
 from lms.records.ledger import hours_for_year
@@ -125,7 +122,7 @@ def branch(request):
     rows = _branch_rows(units, unit, query, today, year)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return _export(list(rows), export, year, today)
+        return _export(request, list(rows), export, year, today, units, unit)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     _decorate(page.object_list, year, today)
     totals = rows.aggregate(members=Count("pk", distinct=True))
@@ -148,8 +145,8 @@ EXPORT_HEADER = [
 ]
 
 
-def _export(rows, fmt: str, year: int, today):
-    table = [[str(h) for h in EXPORT_HEADER]]
+def _export(request, rows, fmt: str, year: int, today, units, unit):
+    table = []
     for start in range(0, len(rows), 1000):
         for m in _decorate(rows[start:start + 1000], year, today):
             table.append([
@@ -158,25 +155,10 @@ def _export(rows, fmt: str, year: int, today):
                 m.next_due.isoformat() if m.next_due else "",
                 "; ".join(f"{a.course.title} ({a.due_on.isoformat()})" for a in m.overdue_assignments),
             ])
-    filename = f"training-status-{today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese text correctly only with a BOM.
-        csv.writer(buffer).writerows(safe_row(row) for row in table)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Training status"))
-        for row in table:
-            sheet.append(xlsx_cells(sheet, row))
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(out.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    params = {k: v for k, v in request.GET.items() if k in ("unit", "q")}
+    return table_response(request, name="training_status", header=EXPORT_HEADER, rows=table, fmt=fmt,
+                          filename=f"training-status-{today.isoformat()}.{fmt}", sheet_title=_("Training status"),
+                          units=[unit] if unit else units, params={**params, "year": year})
 
 
 class AssignForm(forms.Form):
