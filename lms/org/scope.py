@@ -5,6 +5,8 @@ exports cannot drift apart.
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from rest_framework.exceptions import PermissionDenied
 
 from .models import Member, OrgUnit, Role
 
@@ -16,6 +18,17 @@ def member_of(user) -> Member | None:
         return user.member
     except Member.DoesNotExist:
         return None
+
+
+def require_member(user, message, *, api: bool = False) -> Member:
+    """The caller's member record: the one check behind every page and endpoint that only members use. Without
+    one, a page answers 404 and the API 403, each with ``message``."""
+    member = member_of(user)
+    if member is None:
+        if api:
+            raise PermissionDenied(message)
+        raise Http404(message)
+    return member
 
 
 def is_hr(user) -> bool:

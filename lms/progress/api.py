@@ -2,22 +2,19 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from lms.catalog import access
 from lms.catalog.models import CoursePage, LessonPage
-from lms.org.scope import member_of, visible_members
+from lms.org.scope import require_member, visible_members
 
 from . import services
 from .models import Enrollment, LessonProgress
 
 
 def _caller_member(request):
-    member = member_of(request.user)
-    if member is None:
-        raise PermissionDenied(_("Only members have learning progress."))
-    return member
+    return require_member(request.user, _("Only members have learning progress."), api=True)
 
 
 class OpenCourseField(serializers.PrimaryKeyRelatedField):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from lms.catalog import access
 from lms.catalog.models import CoursePage, LessonPage
-from lms.org.scope import member_of
+from lms.org.scope import member_of, require_member
 from lms.records.ledger import hours_for_year
 from lms.records.models import StudyHourEntry
 from lms.records.requirements import annual_requirement
@@ -18,10 +17,7 @@ from .models import Enrollment
 
 
 def _member_or_404(request):
-    member = member_of(request.user)
-    if member is None:
-        raise Http404(_("Only members have a learning record."))
-    return member
+    return require_member(request.user, _("Only members have a learning record."))
 
 
 @login_required

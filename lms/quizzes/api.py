@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from lms.common.api_parsing import SafeJSONParser
-from lms.org.scope import member_of, visible_members
+from lms.org.scope import member_of, require_member, visible_members
 
 from . import access, presenters, services, stats
 from .h5p import xapi
@@ -27,10 +27,7 @@ class Conflict(APIException):
 
 
 def _caller_member(request):
-    member = member_of(request.user)
-    if member is None:
-        raise PermissionDenied(_("Only members take quizzes."))
-    return member
+    return require_member(request.user, _("Only members take quizzes."), api=True)
 
 
 class QuizSerializer(serializers.ModelSerializer):

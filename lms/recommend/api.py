@@ -4,23 +4,20 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from content_library.models import Talk
 from lms.catalog import access
 from lms.catalog.models import CoursePage
-from lms.org.scope import member_of
+from lms.org.scope import member_of, require_member
 
 from . import services
 from .models import Recommendation
 
 
 def _caller_member(request):
-    member = member_of(request.user)
-    if member is None:
-        raise PermissionDenied(_("Only members get recommendations."))
-    return member
+    return require_member(request.user, _("Only members get recommendations."), api=True)
 
 
 class RecommendationSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from content_library.models import Talk
-from lms.org.scope import member_of
+from lms.org.scope import require_member
 
 from . import services
 from .models import Recommendation
@@ -25,10 +25,7 @@ def _back(request):
 
 
 def _member_or_404(request):
-    member = member_of(request.user)
-    if member is None:
-        raise Http404(_("Only members get recommendations."))
-    return member
+    return require_member(request.user, _("Only members get recommendations."))
 
 
 @login_required
