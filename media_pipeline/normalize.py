@@ -1,9 +1,13 @@
 """Turn raw recogniser output into clean, time-coded transcript lines.
 
 * Chinese is converted to Simplified with OpenCC (Whisper often writes Traditional).
-* Known silence hallucinations ("字幕由…提供", "Thanks for watching") are dropped.
+* Known silence hallucinations ("字幕由…提供", "Thanks for watching") are dropped anywhere in a talk, and so are
+  lines that are mostly one character or phrase repeated ("作语语语语语语语语": the decoder looping).
 * Long recogniser segments are split at sentence ends and pauses using the word
-  timestamps, so each caption cue matches one spoken sentence.
+  timestamps, so each caption cue matches one spoken sentence; no cue is longer than
+  ``MAX_CUE_SECONDS`` even when the recogniser wrote no punctuation (split at the longest pause).
+* A stray full-width digit between Chinese sentences ("…教育２今后…") is a sentence end the recogniser
+  mis-wrote, and becomes "。".
 """
 
 from __future__ import annotations
@@ -41,8 +45,17 @@ ALWAYS_HALLUCINATED = [
         r"小铃铛",
         r"字幕by",
         r"subtitlesby",
+        # Video-platform sign-offs: a talk never says them, wherever they appear.
+        r"^(thanks|thankyou)(so|very)?(much)?forwatching",
+        r"^pleasesubscribe",
+        r"^(谢谢|感谢)(大家)?(观看|收看)",
+        r"^请?订阅(我的)?频道",
     )
 ]
+MAX_CUE_SECONDS = 15.0
+# A line that is mostly one unit (1–6 characters) repeated five or more times in a row is the decoder looping.
+_REPEATED = re.compile(r"(.{1,6}?)\1{4,}")
+_STRAY_FULLWIDTH_DIGITS = re.compile(f"(?<=[{CJK}])[０-９]+(?=[{CJK}]|$)")
 # Phrases that are real speech in a talk but, as the whole text of a segment the model
 # itself doubts (high no-speech probability), are the classic silent-audio inventions.
 SUSPICIOUS_WHOLE_SEGMENT = {
@@ -74,6 +87,7 @@ def tidy_text(text: str) -> str:
     text = text.strip()
     if not has_cjk(text):
         return re.sub(r"\s+", " ", text)
+    text = _STRAY_FULLWIDTH_DIGITS.sub("。", text)
     text = _HALF_PUNCT_AFTER_CJK.sub(lambda m: _FULLWIDTH[m.group(1)], text)
     text = _PERIOD_AFTER_CJK.sub("。", text)
     text = _SPACE_BETWEEN_CJK.sub("", text)
@@ -84,11 +98,18 @@ def _match_key(text: str) -> str:
     return _STRIP_FOR_MATCH.sub("", text).lower()
 
 
+def is_repetition(text: str) -> bool:
+    """Mostly one character or short phrase said five or more times in a row."""
+    key = re.sub(r"\d+", "", _match_key(text))  # 100000 元 is a number, not a loop
+    repeated = sum(m.end() - m.start() for m in _REPEATED.finditer(key))
+    return bool(key) and repeated >= 0.5 * len(key)
+
+
 def is_hallucination(segment: Segment, only_segment: bool) -> bool:
     key = _match_key(segment.text)
     if not key:
         return True
-    if any(p.search(key) for p in ALWAYS_HALLUCINATED):
+    if any(p.search(key) for p in ALWAYS_HALLUCINATED) or is_repetition(segment.text):
         return True
     if key in SUSPICIOUS_WHOLE_SEGMENT:
         doubtful = segment.no_speech_prob >= 0.3 or segment.avg_logprob <= -0.8
@@ -127,7 +148,27 @@ def _split_words(words: list[dict], pause: float, max_len: float) -> list[list[d
             current = []
     if current:
         runs.append(current)
-    return runs
+    return [piece for run in runs for piece in _cap_length(run, MAX_CUE_SECONDS)]
+
+
+def _cap_length(run: list[dict], limit: float) -> list[list[dict]]:
+    """Split a run longer than ``limit`` seconds at its longest pause (the middle-most of equal ones), again
+    until every piece fits: cues stay readable when the recogniser wrote no punctuation."""
+    if len(run) < 2 or run[-1]["end"] - run[0]["start"] <= limit:
+        return [run]
+    middle = (run[0]["start"] + run[-1]["end"]) / 2
+    cut = max(range(1, len(run)), key=lambda i: (round(run[i]["start"] - run[i - 1]["end"], 2),
+                                                 -abs(run[i]["start"] - middle)))
+    return _cap_length(run[:cut], limit) + _cap_length(run[cut:], limit)
+
+
+def _stray_digits_as_sentence_ends(words: list[dict]) -> None:
+    """A word of full-width digits alone after Chinese ("２") is a mis-written sentence end: make it "。", so the
+    run splits there and the caption reads as a sentence."""
+    for i, word in enumerate(words):
+        token = word["word"].strip()
+        if token and all("０" <= ch <= "９" for ch in token) and i > 0 and has_cjk(words[i - 1]["word"][-1:]):
+            word["word"] = "。"
 
 
 def normalize_segments(
@@ -147,10 +188,11 @@ def normalize_segments(
             }
             for w in seg.words
         ]
+        _stray_digits_as_sentence_ends(words)
         if words:
             for run in _split_words(words, pause, max_len):
                 text = tidy_text("".join(w["word"] for w in run))
-                if not _match_key(text):
+                if not _match_key(text) or is_repetition(text):
                     continue
                 lines.append(Line(
                     start=run[0]["start"], end=run[-1]["end"], text=text, words=run,

@@ -350,6 +350,10 @@ ASR_DEVICE = os.environ.get("ASR_DEVICE", "auto")  # auto | cpu | cuda
 ASR_COMPUTE_TYPE = os.environ.get("ASR_COMPUTE_TYPE", "")  # empty: int8 on CPU, float16 on CUDA
 ASR_CPU_THREADS = int(os.environ.get("ASR_CPU_THREADS", "0"))  # 0: all cores
 ASR_BEAM_SIZE = int(os.environ.get("ASR_BEAM_SIZE", "5"))
+# How a talk's glossary reaches the recogniser: "prompt" (an initial prompt listing the terms), "hotwords", or
+# "none". Measured on the sample talks (docs/decisions.md): the prompt lowered the character error rate on all
+# three Chinese talks; hotwords raised it on one (and, in the field, on four of four unseen talks).
+ASR_GLOSSARY_MODE = os.environ.get("ASR_GLOSSARY_MODE", "prompt")
 CELERY_TASK_ROUTES = {"media_pipeline.*": {"queue": "media"}}
 
 # Training plans (lms.training): the year's plan supplies the annual hour requirement;

@@ -9,11 +9,22 @@ import time
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from media_pipeline.errors import MediaError
 
 from .base import ASRBackend, Segment, Transcription, Word
+
+GLOSSARY_MODES = ("prompt", "hotwords", "none")
+
+
+def glossary_mode() -> str:
+    """How a talk's glossary reaches the model (settings.ASR_GLOSSARY_MODE), read at each transcription."""
+    mode = getattr(settings, "ASR_GLOSSARY_MODE", "prompt")
+    if mode not in GLOSSARY_MODES:
+        raise ImproperlyConfigured(f"ASR_GLOSSARY_MODE must be one of {', '.join(GLOSSARY_MODES)}, not {mode!r}")
+    return mode
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +126,10 @@ class FasterWhisperBackend(ASRBackend):
     def transcribe(self, audio: np.ndarray, *, language=None, glossary=None, progress=None) -> Transcription:
         model, runtime = self.model()
         duration = len(audio) / SAMPLE_RATE
-        hotwords = "，".join(glossary) if glossary else None
+        mode = glossary_mode()
+        terms = "，".join(glossary) if glossary else ""
+        hotwords = terms if terms and mode == "hotwords" else None
+        prompt = terms + "。" if terms and mode == "prompt" else None
         options = {
             "beam_size": self.beam_size,
             "vad_filter": True,
@@ -125,6 +139,7 @@ class FasterWhisperBackend(ASRBackend):
             # repetition loops from spreading through a long talk (bench/asr_bench.py).
             "condition_on_previous_text": False,
             "hotwords": hotwords,
+            "initial_prompt": prompt,
         }
         segments_iter, info = model.transcribe(audio, language=language or None, **options)
         segments: list[Segment] = []
@@ -145,5 +160,6 @@ class FasterWhisperBackend(ASRBackend):
             model=self.model_name,
             settings={"backend": self.name, **runtime, "beam_size": self.beam_size, "vad_filter": True,
                       "word_timestamps": True, "condition_on_previous_text": False,
-                      "language": language or "auto", "hotwords": hotwords or ""},
+                      "language": language or "auto", "hotwords": hotwords or "",
+                      "initial_prompt": prompt or "", "glossary_mode": mode},
         )

@@ -75,3 +75,37 @@ def test_segment_without_words_is_kept_and_converted():
     [line] = normalize_segments([Segment(1.0, 2.0, "廉潔從業", avg_logprob=-0.1)], "zh")
     assert (line.text, line.start, line.end, line.words) == ("廉洁从业", 1.0, 2.0, [])
     assert 0.85 < line.confidence < 0.95
+
+
+def test_no_cue_is_longer_than_fifteen_seconds_without_punctuation():
+    # 40 s of speech, no punctuation at all, words back to back except two short breaths.
+    vocabulary = ["我们", "要", "认真", "学习", "党章", "党规", "自觉", "遵守", "纪律", "规矩", "加强", "修养"]
+    pairs, t = [], 0.0
+    for i in range(80):
+        t += 0.3 if i in (25, 52) else 0.0
+        pairs.append((round(t, 2), round(t + 0.5, 2), vocabulary[i % len(vocabulary)]))
+        t += 0.5
+    lines = normalize_segments([Segment(0.0, t, "x", words=words_of(pairs))], "zh")
+    assert all(line.end - line.start <= 15.0 for line in lines)
+    assert len(lines) >= 3 and "".join(line.text for line in lines) == "".join(w for _s, _e, w in pairs)
+    assert lines[0].end == pairs[24][1]  # split at the breaths, the longest pauses, first
+
+
+def test_a_stray_fullwidth_digit_between_sentences_is_a_sentence_end():
+    seg = Segment(0.0, 6.0, "x", words=words_of([
+        (0.0, 1.0, "廉洁从业"), (1.0, 2.0, "警示教育"), (2.0, 2.1, "２"), (2.1, 3.0, "今后"), (3.0, 4.0, "要"),
+        (4.0, 5.0, "自觉遵守"), (5.0, 6.0, "纪律"),
+    ]))
+    lines = normalize_segments([seg], "zh")
+    assert [line.text for line in lines] == ["廉洁从业警示教育。", "今后要自觉遵守纪律"]
+    assert tidy_text("加强学习２提高认识") == "加强学习。提高认识"
+    assert tidy_text("完成32学时") == "完成32学时"  # ordinary digits are numbers
+
+
+def test_looping_repetition_and_platform_sign_offs_are_dropped_anywhere():
+    loop = Segment(20.0, 23.0, "x", words=words_of([(20.0, 20.3, "作")] + [
+        (20.3 + i * 0.3, 20.6 + i * 0.3, "语") for i in range(8)]))
+    thanks = Segment(10.0, 11.0, "谢谢观看", avg_logprob=-0.2, no_speech_prob=0.01)
+    real = Segment(0.0, 3.0, "奖励100000元", words=words_of([(0.0, 1.0, "奖励"), (1.0, 3.0, "100000元")]))
+    lines = normalize_segments([real, thanks, loop], "zh")
+    assert [line.text for line in lines] == ["奖励100000元"]

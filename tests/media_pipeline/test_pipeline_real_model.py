@@ -166,12 +166,23 @@ def test_import_hls_replay_by_url(asr_model, http_server, media_samples):
     assert talk.segments.count() >= 1 and talk.detected_language == "zh"
 
 
-def test_glossary_goes_to_the_model_as_hotwords(asr_model, media_samples):
+def test_glossary_goes_to_the_model_as_an_initial_prompt(asr_model, media_samples):
     result, _error = ingest(media_samples["short"], "--title", "廉洁", "--glossary", "八项规定， 廉洁从业、警示教育")
     talk = Talk.objects.get(pk=result["id"])
     assert talk.status == Talk.Status.READY
-    assert talk.asr_settings["hotwords"] == "八项规定，廉洁从业，警示教育"
+    assert talk.asr_settings["initial_prompt"] == "八项规定，廉洁从业，警示教育。"
+    assert talk.asr_settings["hotwords"] == "" and talk.asr_settings["glossary_mode"] == "prompt"
     assert talk.glossary == "八项规定， 廉洁从业、警示教育"
+
+
+@pytest.mark.parametrize("mode", ["hotwords", "none"])
+def test_the_glossary_mode_is_a_setting(asr_model, media_samples, settings, mode):
+    settings.ASR_GLOSSARY_MODE = mode
+    result, _error = ingest(media_samples["short"], "--title", "廉洁", "--glossary", "八项规定,廉洁从业")
+    talk = Talk.objects.get(pk=result["id"])
+    assert talk.status == Talk.Status.READY and talk.asr_settings["glossary_mode"] == mode
+    assert talk.asr_settings["hotwords"] == ("八项规定，廉洁从业" if mode == "hotwords" else "")
+    assert talk.asr_settings["initial_prompt"] == ""
 
 
 def test_retranscribe_replaces_segments_atomically(asr_model, media_samples):
@@ -199,3 +210,23 @@ def test_retranscribe_replaces_segments_atomically(asr_model, media_samples):
     assert sent == [(talk.pk, Talk.Status.INDEXING, len(first))]
     assert talk.captions.name != old_captions
     assert not talk.captions.storage.exists(old_captions), "replaced captions file removed"
+
+
+@pytest.mark.parametrize("filename", ["dev01_dangke.ogg", "dev02_anquan.ogg", "dev03_lianzheng.ogg"])
+def test_a_glossary_never_makes_a_sample_talk_worse(asr_model, talks_dir, manifest, filename, settings):
+    """The demo's own glossary, as the demo ingests it: no higher error than without one, and captions that read
+    as sentences (≤ 15 s, no "２" for a full stop, no looping repetition)."""
+    from lms.site.demo_data import GLOSSARY
+
+    expected = manifest[filename.rsplit(".", 1)[0]]
+    reference = "".join(s["text"] for s in expected["sentences"])
+    errors = {}
+    for glossary in ("", GLOSSARY):
+        result, error = ingest(talks_dir / filename, "--title", expected["title"], "--language", "zh",
+                               "--glossary", glossary)
+        assert error is None, result
+        segments = list(Talk.objects.get(pk=result["id"]).segments.order_by("index"))
+        errors[glossary] = error_rate("zh", reference, "".join(s.text for s in segments))[1]
+        assert all(s.end - s.start <= 15.0 for s in segments)
+        assert not any(ch in s.text for s in segments for ch in "０１２３４５６７８９")
+    assert errors[GLOSSARY] <= errors[""], errors
