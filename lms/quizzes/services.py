@@ -129,6 +129,11 @@ def start_attempt(member, quiz: Quiz, *, now=None, rng: random.Random | None = N
                 return current, False
             used = attempts_used(member, quiz)
             if quiz.max_attempts and used >= quiz.max_attempts:
+                # Under READ COMMITTED a concurrent start may have committed between the two reads above: the
+                # attempt it opened is the one to resume, not a reason to refuse.
+                current = in_progress(member, quiz)
+                if current is not None:
+                    return current, False
                 raise QuizError(_("You have used all %(n)d attempt(s) of this quiz.") % {"n": quiz.max_attempts})
             attempt = QuizAttempt.objects.create(
                 member=member, quiz=quiz, number=used + 1, started_at=now, deadline=deadline,
