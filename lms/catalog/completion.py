@@ -7,37 +7,27 @@ registers the video and confirm rules it judges, quizzes the quiz and H5P rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
-
-@dataclass(frozen=True)
-class CompletionRule:
-    code: str
-    label: str  # a lazy translation
-    order: int = 100
-
+from lms.common.codes import Code, CodeRegistry
 
 VIDEO, CONFIRM, QUIZ, H5P = "video", "confirm", "quiz", "h5p"
 DEFAULT = CONFIRM
 
-_rules: dict[str, CompletionRule] = {}
+_registry = CodeRegistry("completion rule")
+_rules = _registry.entries
 
 
-def register(code: str, label, *, order: int = 100) -> CompletionRule:
-    if len(code) > 20 or not code.isidentifier():
-        raise ValueError(f"a completion rule code is a short identifier (≤ 20 characters), not {code!r}")
-    rule = _rules[code] = CompletionRule(code, label, order)
-    return rule
+def register(code: str, label, *, order: int = 100) -> Code:
+    return _registry.add(Code(code, label, order))
 
 
 def choices() -> list[tuple[str, str]]:
-    return [(r.code, r.label) for r in sorted(_rules.values(), key=lambda r: (r.order, r.code))]
+    return _registry.choices()
 
 
 def is_registered(code: str) -> bool:
-    return code in _rules
+    return code in _registry
 
 
 # The default rule is always there, so a lesson can be saved whatever else is installed.

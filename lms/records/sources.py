@@ -12,30 +12,27 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.common.codes import Code, CodeRegistry
+
 
 @dataclass(frozen=True)
-class LedgerSource:
-    code: str
-    label: str  # a lazy translation
+class LedgerSource(Code):
     earns: bool = True
-    order: int = 100
 
-
-_sources: dict[str, LedgerSource] = {}
 
 # The records app's own sources; course, lesson and quiz are registered by progress and quizzes.
 LIVE, OFFLINE, CORRECTION = "live", "offline", "correction"
 
+_registry = CodeRegistry("ledger source")
+_sources = _registry.entries
+
 
 def register(code: str, label, *, earns: bool = True, order: int = 100) -> LedgerSource:
-    if len(code) > 20 or not code.isidentifier():
-        raise ValueError(f"a ledger source code is a short identifier (≤ 20 characters), not {code!r}")
-    source = _sources[code] = LedgerSource(code, label, earns, order)
-    return source
+    return _registry.add(LedgerSource(code, label, order, earns))
 
 
 def all_sources() -> list[LedgerSource]:
-    return sorted(_sources.values(), key=lambda s: (s.order, s.code))
+    return _registry.ordered()
 
 
 def earning_sources() -> list[LedgerSource]:
@@ -44,16 +41,15 @@ def earning_sources() -> list[LedgerSource]:
 
 def choices() -> list[tuple[str, str]]:
     """The model field's choices (a callable, so registering a source needs no migration)."""
-    return [(s.code, s.label) for s in all_sources()]
+    return _registry.choices()
 
 
 def label(code: str) -> str:
-    source = _sources.get(code or "")
-    return str(source.label) if source else (code or "")
+    return _registry.label(code)
 
 
 def is_registered(code: str) -> bool:
-    return code in _sources
+    return code in _registry
 
 
 register(LIVE, _("Live session"), order=40)
