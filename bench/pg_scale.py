@@ -25,13 +25,13 @@ afterwards. At --scale 1.0:
 Prints the build time of each phase and the database size, then times (median of several runs after a
 warm-up where cheap) through the functions the web, the API and the tasks use:
 
-- the compliance report (lms.reports.service.build_run, rows fully produced) of the whole organization —
+- the compliance report (lms.reports.services.build_run, rows fully produced) of the whole organization —
   target <= 10 s — and of one branch — target <= 100 ms;
 - the assignment engine's re-evaluation of every member (lms.training.engine.evaluate(), the nightly
   task) after 1 % of the members need new, changed or withdrawn assignments — target <= 10 minutes; when a
   pilot over 20,000 members projects more than --assign-budget seconds, a measured fraction is run and the
   whole extrapolated (labelled as such);
-- transcript search (search.service.search, as the API calls it) for a branch member over ~50 varied
+- transcript search (search.services.search, as the API calls it) for a branch member over ~50 varied
   queries (Chinese words, phrases, two-word queries, homophone misspellings, English) — target p95 <= 50 ms.
 
 For each timed operation the slowest SQL statements are listed; with a missed target (or --explain) the
@@ -650,13 +650,13 @@ def median_time(fn, runs: int) -> tuple[float, list[float], object]:
 def time_compliance(args, world: dict) -> dict:
     from django.db import connection
 
-    from lms.reports import service
+    from lms.reports import services
 
     def produce(org=None) -> int:
         params = {"year": str(world["year"])}
         if org is not None:
             params["org"] = str(org)
-        run = service.build_run(None, "compliance", params, shell=True)
+        run = services.build_run(None, "compliance", params, shell=True)
         return sum(1 for _row in run.rows())
 
     out = {}
@@ -739,12 +739,12 @@ def time_search(args, world: dict) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from search import service
+    from search import services
 
     user = search_user(world)
     user_model = get_user_model()
     for q in SEARCH_WARMUP:
-        service.search(user, q)
+        services.search(user, q)
     results = []
     for kind, q in search_queries(args.queries):
         # A fresh user per search, as each request loads one (member, roles and unit inside the time).
@@ -752,7 +752,7 @@ def time_search(args, world: dict) -> dict:
         qlog = QueryLog()
         started = time.perf_counter()
         with connection.execute_wrapper(qlog):
-            result = service.search(fresh, q)
+            result = services.search(fresh, q)
         results.append(((time.perf_counter() - started) * 1000, kind, q, result.count, qlog))
     ms = sorted(r[0] for r in results)
 

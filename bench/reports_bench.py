@@ -252,13 +252,13 @@ def main():
         if args.build_only:
             return
 
-        from lms.reports import exporting, service
+        from lms.reports import exporting, services
 
         def run(name, org=None):
             params = {"year": str(year)}
             if org is not None:
                 params["org"] = str(org.pk)
-            return service.build_run(None, name, params, shell=True)
+            return services.build_run(None, name, params, shell=True)
 
         def produce(name, org=None):
             return len(list(run(name, org).rows()))

@@ -92,7 +92,7 @@ def main():
         from django.core.management import call_command
 
         from content_library.models import Talk
-        from search import service
+        from search import services
 
         ids: dict[str, int] = {}
         started = time.monotonic()
@@ -115,7 +115,7 @@ def main():
         rows, ranks, base_ranks = [], [], []
         for key, entry in manifest.items():
             for query in entry["queries"]:
-                result = service.search(user, query["q"], page_size=10)
+                result = services.search(user, query["q"], page_size=10)
                 ranked = [(h.id, m.start, m.end) for h in result.hits if h.type == "talk" for m in h.moments]
                 rank = score(ranked, ids[key], query)
                 base = score(substring_baseline(query["q"]), ids[key], query)

@@ -5,7 +5,7 @@
 Builds, in a throw-away database, talks across an org tree (some visible to one branch only) and
 their segments: Chinese text drawn from jieba's dictionary by word frequency plus domain terms, 6–40
 characters a segment (mean about 20, like Whisper's). Indexing goes through search.indexing (the
-same analysis as production). Then it times ``search.service.search`` for a branch member — the
+same analysis as production). Then it times ``search.services.search`` for a branch member — the
 permissions, candidate tiers (exact, pinyin, fuzzy, partial), facets, page, moments and highlighting
 — over a mix of queries: common words, rarer words, two-word queries, and homophone misspellings of
 domain terms that only the pinyin tiers find. Prints p50/p95, build time and index size, and ends
@@ -193,7 +193,7 @@ def main():
         from django.db import connection
 
         from lms.org.models import Member, OrgUnit
-        from search import service
+        from search import services
         from search.backends import get_backend
         from search.models import IndexedSegment
 
@@ -217,7 +217,7 @@ def main():
                                   org_unit=OrgUnit.ensure_path("集团党委/第3党支部"))
         qs = queries(rng, args.queries)
         for _kind, q in qs[:10]:  # warm caches (jieba dictionary, pinyin tables, SQLite pages)
-            service.search(user, q)
+            services.search(user, q)
         timings: dict[str, list[float]] = {}
         all_ms, cpu_ms, found = [], [], 0
         load_before = os.getloadavg()[0]
@@ -226,7 +226,7 @@ def main():
             # behind the permissions are looked up inside the timed search.
             user = user_model.objects.get(pk=user.pk)
             t0, c0 = time.perf_counter(), time.process_time()
-            result = service.search(user, q)
+            result = services.search(user, q)
             ms = (time.perf_counter() - t0) * 1000
             cpu_ms.append((time.process_time() - c0) * 1000)
             all_ms.append(ms)

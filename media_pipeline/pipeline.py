@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import KombuError
 
-from content_library.captions import build_vtt
+from content_library.services import build_vtt
 from content_library.models import Talk, TranscriptSegment
 from content_library.signals import transcript_ready
 

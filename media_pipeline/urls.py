@@ -1,1 +1,3 @@
+
+app_name = "media_pipeline"
 urlpatterns: list = []

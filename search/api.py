@@ -7,16 +7,16 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import service
+from . import services
 
 SEARCH_PARAMS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Words to find (Chinese or English)."),
-    OpenApiParameter("type", OpenApiTypes.STR, enum=list(service.TYPE_ORDER)),
+    OpenApiParameter("type", OpenApiTypes.STR, enum=list(services.TYPE_ORDER)),
     OpenApiParameter("category", OpenApiTypes.STR, description="Category slug."),
     OpenApiParameter("speaker", OpenApiTypes.STR),
     OpenApiParameter("year", OpenApiTypes.INT),
     OpenApiParameter("tier", OpenApiTypes.STR, description="Catalog tier of courses and lessons."),
-    OpenApiParameter("match", OpenApiTypes.STR, enum=list(service.MATCH_LABELS)),
+    OpenApiParameter("match", OpenApiTypes.STR, enum=list(services.MATCH_LABELS)),
     OpenApiParameter("page", OpenApiTypes.INT),
     OpenApiParameter("page_size", OpenApiTypes.INT),
 ]
@@ -37,7 +37,7 @@ def _int_param(request, name: str, default: int, maximum: int) -> int:
 
 def parse_filters(params) -> dict:
     try:
-        return service.clean_filters({facet: params.get(facet) for facet in service.FACETS})
+        return services.clean_filters({facet: params.get(facet) for facet in services.FACETS})
     except ValueError as exc:
         facet = str(exc)
         raise exceptions.ValidationError({facet: [_("Not a valid value for this filter.")]})
@@ -48,8 +48,8 @@ class SearchAPIView(APIView):
     def get(self, request):
         filters = parse_filters(request.query_params)
         page = _int_param(request, "page", 1, 10_000)
-        page_size = _int_param(request, "page_size", service.PAGE_SIZE, service.MAX_PAGE_SIZE)
-        result = service.search(request.user, request.query_params.get("q", ""), filters, page, page_size)
+        page_size = _int_param(request, "page_size", services.PAGE_SIZE, services.MAX_PAGE_SIZE)
+        result = services.search(request.user, request.query_params.get("q", ""), filters, page, page_size)
         return Response(result.as_dict())
 
 
@@ -57,4 +57,4 @@ class SuggestAPIView(APIView):
     @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR)], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         q = request.query_params.get("q", "")
-        return Response({"query": q, "suggestions": service.suggest(request.user, q)})
+        return Response({"query": q, "suggestions": services.suggest(request.user, q)})

@@ -18,7 +18,8 @@ class SearchConfig(AppConfig):
             navigation,
             talk_facts,
         )
-        from .signals import clear_orphaned_index, on_talk_saved, on_transcript_ready, on_transcript_removed
+        from .bootstrap import clear_orphaned_index
+        from .handlers import on_talk_saved, on_transcript_ready, on_transcript_removed
 
         navigation.register_entries()
         transcript_ready.connect(on_transcript_ready, dispatch_uid="search.transcript_ready")

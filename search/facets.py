@@ -2,7 +2,7 @@
 
 A common word matches most talks of the library. Each match is kept as a plain tuple whose first
 fields are its sort key, so ranking, filtering and counting build no object per result; only the
-shown page becomes ``Hit`` objects (search.service). Facet counts cover what the user may see, each
+shown page becomes ``Hit`` objects (search.services). Facet counts cover what the user may see, each
 facet ignoring its own filter so the other values stay selectable.
 """
 

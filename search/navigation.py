@@ -6,4 +6,4 @@ from lms.common.navigation import NavEntry, register
 
 
 def register_entries() -> None:
-    register(NavEntry("search", _("Search"), "search", order=60))
+    register(NavEntry("search", _("Search"), "search:search", order=60))

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from . import service
+from . import services
 
 
 @login_required
@@ -14,14 +14,14 @@ def search_page(request):
     q = request.GET.get("q", "")
     error = ""
     try:
-        filters = service.clean_filters({facet: request.GET.get(facet) for facet in service.FACETS})
+        filters = services.clean_filters({facet: request.GET.get(facet) for facet in services.FACETS})
     except ValueError:
         filters, error = {}, _("A filter had an invalid value and was ignored.")
     try:
         page = int(request.GET.get("page") or 1)
     except ValueError:
         page = 1
-    result = service.search(request.user, q, filters, page)
+    result = services.search(request.user, q, filters, page)
 
     def link(**changes) -> str:
         params = {"q": q, **{k: v for k, v in filters.items()}, "page": result.page}
@@ -31,7 +31,7 @@ def search_page(request):
     facet_groups = []
     titles = {"type": _("Type"), "category": _("Category"), "speaker": _("Speaker"), "year": _("Year"),
               "tier": _("Catalog tier"), "match": _("Match")}
-    for facet in service.FACETS:
+    for facet in services.FACETS:
         values = result.facets.get(facet) or []
         if not values:
             continue
@@ -45,7 +45,7 @@ def search_page(request):
         "result": result,
         "facet_groups": facet_groups,
         "error": error,
-        "message": service.empty_message(result.empty_reason),
+        "message": services.empty_message(result.empty_reason),
         "prev_url": link(page=result.page - 1) if result.page > 1 else "",
         "next_url": link(page=result.page + 1) if result.page < result.num_pages else "",
         "active_filters": [{"name": titles[k], "value": v, "url": link(**{k: None, "page": None})}

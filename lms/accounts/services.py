@@ -20,7 +20,7 @@ from lms.org.scope import is_hr, managed_units, units_q, visible_members
 
 from .models import AccountState, ApiToken, LoginEvent
 from .tasks import send_mails
-from .token_auth import token_for_key
+from .token_auth import create_token, revoke_all, token_for_key  # noqa: F401  create_token, revoke_all: public
 from .tokens import activation_token
 
 Kind = LoginEvent.Kind

@@ -4,7 +4,7 @@ Wagtail's database backend on SQLite (FTS5) does not segment Chinese: a title li
 token and searching 党课 finds nothing. Pages that use ``SegmentedSearchMixin`` and list
 ``SEGMENTED_SEARCH_FIELD`` in their ``search_fields`` also index their title, summary, body and
 categories as jieba-segmented, normalized words (the same analysis as transcripts), and
-search.service queries with the same analysis. Imports nothing from Django models, so page modules
+search.services queries with the same analysis. Imports nothing from Django models, so page modules
 can import it.
 """
 

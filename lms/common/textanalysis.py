@@ -90,7 +90,7 @@ def freeze_long_lived_objects() -> None:
     """pypinyin's and jieba's dictionaries add some 300,000 containers that live as long as the process.
     Every full garbage collection would walk them (about 0.2 s), stalling whichever search triggered it;
     gc.freeze() moves everything alive now into a generation the collector never scans. Called once the
-    dictionaries are loaded, and again after a process's first search (search.service), by which time
+    dictionaries are loaded, and again after a process's first search (search.services), by which time
     the modules and caches every search uses are loaded too."""
     import gc
 
@@ -104,6 +104,13 @@ def _converter():
 
         _opencc = opencc.OpenCC("t2s")
     return _opencc
+
+
+def simplified(text: str) -> str:
+    """Traditional → Simplified Chinese (OpenCC t2s); other text unchanged. Chinese is stored Simplified."""
+    if not text or text.isascii():
+        return text or ""
+    return _converter().convert(text)
 
 
 def _english_stemmer():
@@ -412,6 +419,38 @@ def _single_char_bigrams(words: list[tuple[str, int]]) -> list[str]:
         if len(run) >= 2:
             out.extend(run[i] + run[i + 1] for i in range(len(run) - 1))
         run = []
+    return out
+
+
+WORD_PIECE_RE = re.compile(r"[a-z0-9][a-z0-9\-]*")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> frozenset[str]:
+    """The domain lexicon: the words of the user dictionary (one list for search, recommendations and
+    transcript correction)."""
+    if not USER_DICT.exists():
+        return frozenset()
+    return frozenset(line.split()[0] for line in USER_DICT.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def words(text: str, *, parts: bool = False) -> list[str]:
+    """The words of ``text`` (normalized): CJK runs segmented as the index segments them (jieba's precise mode
+    with the domain lexicon), English words and numbers whole. ``parts`` adds the lexicon words inside a longer
+    word (中央八项规定 → also 八项规定), for features that compare texts rather than match them."""
+    norm = normalize(text)
+    out: list[str] = []
+    pos = 0
+    known = lexicon() if parts else frozenset()
+    for m in CJK_RE.finditer(norm):
+        out.extend(WORD_PIECE_RE.findall(norm[pos:m.start()]))
+        for w in _dag_cut(m.group()):
+            out.append(w)
+            if parts and len(w) > 2:
+                out.extend(w[i:j] for i in range(len(w)) for j in range(i + 2, len(w) + (i > 0))
+                           if w[i:j] in known)
+        pos = m.end()
+    out.extend(WORD_PIECE_RE.findall(norm[pos:]))
     return out
 
 

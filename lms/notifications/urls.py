@@ -4,6 +4,8 @@ from lms.common import api_routing  # noqa: F401 - registers the <id:...> conver
 
 from . import views
 
+app_name = "notifications"
+
 urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read-all/", views.mark_all_read, name="notifications-read-all"),

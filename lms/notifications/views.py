@@ -34,7 +34,7 @@ def open_notification(request, pk):
     url = notification.url
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return redirect(url)
-    return redirect("notifications")
+    return redirect("notifications:notifications")
 
 
 @login_required
@@ -49,7 +49,7 @@ def mark_read(request, pk):
 def mark_all_read(request):
     n = services.mark_read(request.user)
     messages.success(request, _("%(n)d notice(s) marked as read.") % {"n": n})
-    return redirect("notifications")
+    return redirect("notifications:notifications")
 
 
 class PreferenceForm(forms.ModelForm):
@@ -65,5 +65,5 @@ def preferences(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your notification settings were saved."))
-        return redirect("notification-preferences")
+        return redirect("notifications:notification-preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from lms.catalog import access, completion
 from lms.catalog.models import CoursePage, LessonPage
 from lms.org.models import Member
-from lms.records import ledger
+from lms.records import services as ledger
 
 from . import signals
 from .intervals import add_interval, covered

@@ -4,6 +4,8 @@ from lms.common import api_routing  # noqa: F401 - registers the <id:...> conver
 
 from . import views
 
+app_name = "progress"
+
 urlpatterns = [
     path("my/", views.my_learning, name="my-learning"),
     path("courses/<id:course_id>/enroll/", views.enroll, name="course-enroll"),

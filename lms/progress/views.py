@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 from lms.catalog import access
 from lms.catalog.models import CoursePage, LessonPage
 from lms.org.scope import member_of, require_member
-from lms.records.ledger import hours_for_year
 from lms.records.models import StudyHourEntry
 from lms.records.requirements import annual_requirement
+from lms.records.services import hours_for_year
 
 from . import services
 from .models import Enrollment

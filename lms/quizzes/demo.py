@@ -91,8 +91,8 @@ def _member(employee_no, name, unit_path, roles):
 
 
 def _course():
-    from lms.catalog.bootstrap import ensure_catalog_home
     from lms.catalog.models import CoursePage
+    from lms.catalog.services import ensure_catalog_home
 
     course = CoursePage.objects.filter(title=COURSE_TITLE).first()
     if course is None:
@@ -131,7 +131,7 @@ def _lesson_quiz(lesson, trainer) -> Quiz:
 
 
 def _exam(trainer) -> Quiz:
-    from lms.catalog.bootstrap import ensure_catalog_home
+    from lms.catalog.services import ensure_catalog_home
 
     quiz = Quiz.objects.filter(title=EXAM_TITLE, kind=Quiz.Kind.EXAM).first()
     if quiz is None:

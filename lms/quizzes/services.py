@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.catalog import completion
-from lms.records import ledger
+from lms.records import services as ledger
 
 from . import access, conf, signals
 from .grading import ResponseError, clean_response, grade

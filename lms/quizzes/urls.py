@@ -4,6 +4,8 @@ from lms.common import api_routing  # noqa: F401 - registers the <id:...> conver
 
 from . import views
 
+app_name = "quizzes"
+
 urlpatterns = [
     path("quizzes/<id:quiz_id>/", views.quiz_detail, name="quiz-detail"),
     path("quizzes/<id:quiz_id>/start/", views.start, name="quiz-start"),

@@ -51,7 +51,7 @@ def start(request, quiz_id):
     except services.QuizError as exc:
         messages.error(request, str(exc))
         return redirect(quiz.get_absolute_url())
-    return redirect("quiz-attempt", attempt.pk)
+    return redirect("quizzes:quiz-attempt", attempt.pk)
 
 
 @login_required
@@ -111,9 +111,9 @@ def submit(request, attempt_id):
                 if attempt.is_finished:
                     break
                 messages.error(request, str(exc))
-                return redirect("quiz-attempt", attempt.pk)
+                return redirect("quizzes:quiz-attempt", attempt.pk)
     attempt = services.submit_attempt(attempt)
-    return redirect("quiz-attempt", attempt.pk)
+    return redirect("quizzes:quiz-attempt", attempt.pk)
 
 
 def _managed_quiz(request, quiz_id) -> Quiz:
@@ -148,7 +148,7 @@ def review_page(request, quiz_id):
             messages.error(request, message)
         else:
             messages.success(request, _("Graded."))
-        return redirect("quiz-review", quiz.pk)
+        return redirect("quizzes:quiz-review", quiz.pk)
     return render(request, "quizzes/review.html", {"quiz": quiz, "pending": services.pending_reviews([quiz.pk])})
 
 
@@ -156,8 +156,8 @@ def review_page(request, quiz_id):
 
 def h5p_player_context(package: H5PPackage, request) -> dict:
     member = member_of(request.user)
-    content_url = reverse("h5p-content", args=[package.pk, "h5p.json"]).rsplit("/", 1)[0]
-    user_data_url = reverse("h5p-user-data", args=[package.pk, ":dataType", ":subContentId"])
+    content_url = reverse("quizzes:h5p-content", args=[package.pk, "h5p.json"]).rsplit("/", 1)[0]
+    user_data_url = reverse("quizzes:h5p-user-data", args=[package.pk, ":dataType", ":subContentId"])
     context = {"package": package, "member": member, "content_url": content_url, "user_data_url": user_data_url}
     if member is not None:
         context.update({"xapi_mail": xapi.actor_mail(member), "xapi_iri": xapi.activity_iri(package)})

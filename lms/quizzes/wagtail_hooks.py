@@ -44,7 +44,7 @@ class QuizViewSet(SnippetViewSet):
     menu_label = _("Quizzes and exams")
     list_display = [
         "title", "kind", "lesson", "time_limit_minutes", "max_attempts", "pass_percent",
-        Column("stats", label=_("Results"), accessor=_link("quiz-stats", _("Statistics"))),
+        Column("stats", label=_("Results"), accessor=_link("quizzes:quiz-stats", _("Statistics"))),
     ]
     list_filter = ["kind"]
     edit_handler = ObjectList(Quiz.panels, base_form_class=QuizForm)
@@ -55,7 +55,7 @@ class H5PPackageViewSet(SnippetViewSet):
     icon = "media"
     menu_label = _("H5P interactive content")
     list_display = ["title", "main_library", "lesson", "file_count", "created_at",
-                    Column("play", label=_("Preview"), accessor=_link("h5p-detail", _("Open")))]
+                    Column("play", label=_("Preview"), accessor=_link("quizzes:h5p-detail", _("Open")))]
     edit_handler = ObjectList(
         [FieldPanel("upload"), FieldPanel("title"), FieldPanel("lesson"), FieldPanel("pass_percent")],
         base_form_class=H5PPackageForm,

@@ -1,34 +1,29 @@
 """Content features of courses and talks: TF-IDF over jieba tokens (pure Python + scipy, no Django).
 
 A document is an item's title (weighted ×3), its categories (one ``cat:<name>`` token each, ×2),
-its summary and, for talks, the beginning of the transcript. Chinese is segmented by jieba
-(precise mode); single characters, numbers, punctuation and a short list of function words are
+its summary and, for talks, the beginning of the transcript. Chinese is segmented as search
+segments it (``lms.common.textanalysis.words``: jieba with the one domain lexicon, plus the lexicon words inside
+longer words); single characters, numbers, punctuation and a short list of function words are
 dropped, English words are lower-cased. Term weights are sublinear tf × smoothed idf, rows are
 L2-normalized, so ``F @ F.T`` is the cosine similarity used by ``engine.content_similarity``.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
+from lms.common import textanalysis
+
 # Transcripts are long; their first few thousand characters carry the topic.
 MAX_BODY_CHARS = 3000
 TITLE_WEIGHT = 3
 CATEGORY_WEIGHT = 2
-# Domain words jieba's general dictionary splits apart.
-DOMAIN_WORDS = [
-    "三会一课", "主题党日", "组织生活会", "民主评议", "八项规定", "党风廉政", "廉洁从业", "从严治党",
-    "入党积极分子", "发展对象", "预备党员", "党支部", "党小组", "党委", "党史", "党章", "党规", "党纪",
-    "安全生产", "隐患排查", "警示教育", "理想信念", "初心使命", "党员教育", "专题党课",
-]
 STOPWORDS = frozenset(
     "的 了 和 与 及 以及 在 是 为 对 把 被 将 从 向 等 中 上 下 之 其 这 那 这个 那个 一个 我们 你们 他们 "
     "大家 自己 进行 开展 通过 关于 有关 如何 什么 可以 需要 要 也 都 就 还 并 而 或 或者 但 但是 如果 因为 所以 "
@@ -36,36 +31,11 @@ STOPWORDS = frozenset(
 )
 WORD_RE = re.compile(r"[a-z][a-z0-9\-]+|[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 
-_lock = threading.Lock()
-_tokenizer = None
-
-
-def _jieba():
-    """jieba's dictionary takes about a second to load: once per process, on first use."""
-    global _tokenizer
-    if _tokenizer is None:
-        with _lock:
-            if _tokenizer is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.initialize()
-                for word in DOMAIN_WORDS:
-                    tok.add_word(word, freq=20000)
-                _tokenizer = tok
-    return _tokenizer
-
 
 def tokenize(text: str) -> list[str]:
     if not text:
         return []
-    tokens = []
-    for piece in _jieba().cut(text.lower()):
-        piece = piece.strip()
-        if piece and piece not in STOPWORDS and WORD_RE.fullmatch(piece):
-            tokens.append(piece)
-    return tokens
+    return [w for w in textanalysis.words(text, parts=True) if w not in STOPWORDS and WORD_RE.fullmatch(w)]
 
 
 @dataclass

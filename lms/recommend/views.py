@@ -21,7 +21,7 @@ def _back(request):
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure()):
         return redirect(target)
-    return redirect(reverse("my-learning"))
+    return redirect(reverse("progress:my-learning"))
 
 
 def _member_or_404(request):

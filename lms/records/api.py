@@ -7,8 +7,8 @@ from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from lms.org.api import MemberSerializer
 from lms.org.scope import managed_units, member_of, visible_members
+from lms.org.serializers import MemberSerializer
 
 from . import ledger
 from .models import StudyHourEntry

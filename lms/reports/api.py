@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from lms.org.models import Member
 
-from . import access, audit, exporting, pdf, service
+from . import access, audit, exporting, pdf, services
 from .archive import build_archive
 from .models import AuditLogEntry, ExportJob, ReportSubscription
 from .periods import PeriodError, parse_period
@@ -63,7 +63,7 @@ class _JSONErrors:
 def _raise_api(exc):
     if isinstance(exc, access.ReportAccessDenied):
         raise PermissionDenied(str(exc))
-    if isinstance(exc, service.UnknownReport):
+    if isinstance(exc, services.UnknownReport):
         raise NotFound(str(exc))
     raise ValidationError({"detail": [str(exc)]})
 
@@ -115,19 +115,19 @@ class ReportView(_JSONErrors, APIView):
     def get(self, request, name):
         fmt = (request.query_params.get("format") or "json").lower()
         try:
-            run = service.build_run(request.user, name, request.query_params)
-            language = service.report_language(request.query_params.get("lang"))
-        except (service.UnknownReport, access.ReportAccessDenied, *service.INPUT_ERRORS) as exc:
+            run = services.build_run(request.user, name, request.query_params)
+            language = services.report_language(request.query_params.get("lang"))
+        except (services.UnknownReport, access.ReportAccessDenied, *services.INPUT_ERRORS) as exc:
             _raise_api(exc)
         params = run.params()
         if fmt in ("csv", "xlsx"):
-            if service.needs_background(run, fmt):
-                job = service.queue_export(request.user, name, params, fmt, language, audit.Channel.API,
+            if services.needs_background(run, fmt):
+                job = services.queue_export(request.user, name, params, fmt, language, audit.Channel.API,
                                            scope=run.scope)
                 return Response(_job_data(request, job), status=status.HTTP_202_ACCEPTED)
             audit.record(request.user, audit.Action.EXPORT, name, params=params, scope=run.scope, fmt=fmt,
                          channel=audit.Channel.API)
-            return service.stream_response(run, fmt, language)
+            return services.stream_response(run, fmt, language)
         page = _positive_int(request.query_params.get("page"), 1, "page")
         size = _positive_int(request.query_params.get("page_size"), 500, "page_size", MAX_PAGE_SIZE)
         rows, total = exporting.json_rows(run, offset=(page - 1) * size, limit=size)
@@ -208,7 +208,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         try:
             scope = access.report_scope(user, org=attrs.get("org_unit"), role=attrs.get("role", ""))
-            attrs["language"] = service.report_language(attrs.get("language"))
+            attrs["language"] = services.report_language(attrs.get("language"))
         except access.ReportAccessDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except access.ReportInputError as exc:

@@ -9,7 +9,8 @@
 from django.db import transaction
 
 from lms.org.models import Member, Role
-from lms.records import ledger, sources
+from lms.records import services as ledger
+from lms.records import sources
 from lms.records.models import StudyHourEntry
 
 from .models import ReportSubscription

@@ -111,7 +111,7 @@ class ExportJob(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("reports-export-download", args=[self.token])
+        return reverse("reports:reports-export-download", args=[self.token])
 
 
 class ReportSubscription(models.Model):

@@ -7,8 +7,8 @@ from lms.common.navigation import NavEntry, register
 
 def register_entries() -> None:
     register(
-        NavEntry("my-archive", _("My archive"), "archive-mine", order=40,
+        NavEntry("my-archive", _("My archive"), "reports:archive-mine", order=40,
                  shown=lambda viewer: viewer.member is not None),
-        NavEntry("reports", _("Reports"), "reports-index", order=50,
+        NavEntry("reports", _("Reports"), "reports:reports-index", order=50,
                  shown=lambda viewer: viewer.manages_units or "trainer" in viewer.roles),
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lms.org.models import Member
 
-from . import audit, exporting, service
+from . import audit, exporting, services
 from .archive import branch_archive_members, build_archives
 from .models import ExportJob, ReportSubscription
 from .periods import month_period
@@ -53,7 +53,7 @@ def _write_job(job: ExportJob, tmp) -> tuple[str, int]:
             rows = members.count()
         unit = scope.units[0]
         return f"archives-{unit.pk}-{year}.{job.format}", rows
-    run = service.build_run(user, job.report, job.params)
+    run = services.build_run(user, job.report, job.params)
     rows = exporting.write(run, job.format, job.language, tmp)
     return run.filename(job.format), rows
 
@@ -68,11 +68,11 @@ def run_export(job_id: int) -> str:
     with translation.override(job.language), tempfile.TemporaryFile() as tmp:
         try:
             filename, rows = _write_job(job, tmp)
-        except (service.ReportAccessDenied, *service.INPUT_ERRORS) as exc:
+        except (services.ReportAccessDenied, *services.INPUT_ERRORS) as exc:
             _mark_failed(job.pk, str(exc))
             return "failed"
         with transaction.atomic():
-            service.save_job_file(job, tmp, filename)
+            services.save_job_file(job, tmp, filename)
             job.row_count = rows
             job.status = ExportJob.Status.DONE
             job.finished_at = timezone.now()
@@ -130,8 +130,8 @@ def send_subscription(subscription_id: int, month_key: str) -> str:
     email = _user_email(sub.user)
     with translation.override(sub.language):
         try:
-            run = service.build_run(sub.user, sub.report, params, today=today)
-        except (service.UnknownReport, service.ReportAccessDenied, *service.INPUT_ERRORS) as exc:
+            run = services.build_run(sub.user, sub.report, params, today=today)
+        except (services.UnknownReport, services.ReportAccessDenied, *services.INPUT_ERRORS) as exc:
             # Rights lost since subscribing (role or unit changed): stop sending rather than leak.
             ReportSubscription.objects.filter(pk=sub.pk).update(is_active=False, last_error=str(exc)[:2000])
             return "deactivated"

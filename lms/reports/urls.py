@@ -4,6 +4,8 @@ from lms.common import api_routing  # noqa: F401 - registers the <id:...> conver
 
 from . import views, views_archive
 
+app_name = "reports"
+
 urlpatterns = [
     path("reports/", views.index, name="reports-index"),
     path("reports/exports/", views.exports, name="reports-exports"),

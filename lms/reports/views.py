@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lms.org.models import Role
 from lms.org.scope import managed_units
 
-from . import access, audit, service
+from . import access, audit, services
 from .models import AuditLogEntry, ExportJob, ReportSubscription
 from .registry import REPORTS, available_reports, get_report
 from .units import unit_choices
@@ -63,23 +63,23 @@ def report_page(request, name):
         raise Http404(_("There is no such report."))
     fmt = request.GET.get("format", "").lower()
     try:
-        run = service.build_run(request.user, name, request.GET)
-        language = service.report_language(request.GET.get("lang"))
+        run = services.build_run(request.user, name, request.GET)
+        language = services.report_language(request.GET.get("lang"))
     except access.ReportAccessDenied as exc:
         raise PermissionDenied(str(exc)) from exc
-    except service.INPUT_ERRORS as exc:
+    except services.INPUT_ERRORS as exc:
         messages.error(request, str(exc))
-        return redirect(reverse("reports-page", args=[name]))
+        return redirect(reverse("reports:reports-page", args=[name]))
     params = run.params()
     if fmt in ("csv", "xlsx"):
-        if service.needs_background(run, fmt):
+        if services.needs_background(run, fmt):
             with transaction.atomic():
-                service.queue_export(request.user, name, params, fmt, language, audit.Channel.WEB, scope=run.scope)
+                services.queue_export(request.user, name, params, fmt, language, audit.Channel.WEB, scope=run.scope)
             messages.success(request, _("This export is large: it is being prepared and will appear under "
                                         "My exports (you also get an e-mail when it is ready)."))
-            return redirect("reports-exports")
+            return redirect("reports:reports-exports")
         audit.record(request.user, audit.Action.EXPORT, name, params=params, scope=run.scope, fmt=fmt)
-        return service.stream_response(run, fmt, language)
+        return services.stream_response(run, fmt, language)
     if fmt and fmt != "html":
         messages.error(request, _("Unknown format %(fmt)s.") % {"fmt": fmt})
     rows = list(report.page(run, 0, PREVIEW_ROWS + 1))
@@ -114,7 +114,7 @@ def export_download(request, token):
         raise Http404(_("There is no such export."))
     if job.status != ExportJob.Status.DONE or not job.file:
         messages.info(request, _("This export is not ready yet."))
-        return redirect("reports-exports")
+        return redirect("reports:reports-exports")
     audit.record(request.user, audit.Action.DOWNLOAD, job.report, params=job.params, fmt=job.format,
                  rows=job.row_count)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
@@ -139,20 +139,20 @@ def _subscribe(request):
     name = data.get("report", "")
     if name not in SUBSCRIBABLE:
         messages.error(request, _("Choose a report to subscribe to."))
-        return redirect("reports-subscriptions")
+        return redirect("reports:reports-subscriptions")
     period = data.get("period") or ReportSubscription.Period.YEAR_TO_DATE
     fmt = data.get("format") or ReportSubscription.Format.XLSX
     if period not in ReportSubscription.Period.values or fmt not in ReportSubscription.Format.values:
         messages.error(request, _("Invalid period or format."))
-        return redirect("reports-subscriptions")
+        return redirect("reports:reports-subscriptions")
     try:
         scope = access.report_scope(request.user, org=data.get("org"), role=data.get("role", ""))
-        language = service.report_language(data.get("lang"))
+        language = services.report_language(data.get("lang"))
     except access.ReportAccessDenied as exc:
         raise PermissionDenied(str(exc)) from exc
     except access.ReportInputError as exc:
         messages.error(request, str(exc))
-        return redirect("reports-subscriptions")
+        return redirect("reports:reports-subscriptions")
     org_unit = scope.units[0] if data.get("org") else None
     try:
         with transaction.atomic():
@@ -170,7 +170,7 @@ def _subscribe(request):
                      "format": fmt, "role": scope.role}, scope=scope, fmt=fmt)
     messages.success(request, _("Subscribed: you will receive this report by e-mail every month.") if created
                      else _("You were already subscribed to this report."))
-    return redirect("reports-subscriptions")
+    return redirect("reports:reports-subscriptions")
 
 
 @login_required
@@ -181,7 +181,7 @@ def unsubscribe(request, pk):
                  scope=[sub.org_unit] if sub.org_unit else managed_units(request.user), fmt=sub.format)
     sub.delete()
     messages.success(request, _("Subscription removed."))
-    return redirect("reports-subscriptions")
+    return redirect("reports:reports-subscriptions")
 
 
 @login_required

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from lms.org.models import Member
 from lms.org.scope import managed_units, member_of, units_q
-from lms.records import ledger
+from lms.records import services as ledger
 from lms.records.models import StudyHourEntry
 
-from . import access, audit, pdf, service
+from . import access, audit, pdf, services
 from .archive import archive_years, branch_archive_members, build_archive, build_archives
 from .periods import PeriodError, parse_period
 from .units import UnitIndex, unit_choices
@@ -44,12 +44,12 @@ def _member_for(request, member_id) -> Member:
 def my_archive(request):
     member = member_of(request.user)
     if member is not None:
-        url = reverse("archive-detail", args=[member.pk])
+        url = reverse("reports:archive-detail", args=[member.pk])
         if request.GET.get("year"):
             url += f"?year={_year(request)}"
         return redirect(url)
     if managed_units(request.user):
-        return redirect("archive-members")
+        return redirect("reports:archive-members")
     raise Http404(_("Your account is not linked to a member record."))
 
 
@@ -77,7 +77,7 @@ def archive_pdf(request, member_id):
         content = pdf.archive_pdf(archive)
     except pdf.PdfFontMissing as exc:
         messages.error(request, str(exc))
-        return redirect(reverse("archive-detail", args=[member.pk]) + f"?year={year}")
+        return redirect(reverse("reports:archive-detail", args=[member.pk]) + f"?year={year}")
     audit.record(request.user, audit.Action.ARCHIVE_EXPORT, "archive", params={"member": member.pk, "year": year},
                  member=member, fmt="pdf")
     response = HttpResponse(content, content_type="application/pdf")
@@ -101,7 +101,7 @@ def archive_members(request):
             raise PermissionDenied(str(exc)) from exc
         except access.ReportInputError as exc:
             messages.error(request, str(exc))
-            return redirect("archive-members")
+            return redirect("reports:archive-members")
         qs = qs.filter(scope.member_q())
     q = request.GET.get("q", "").strip()
     if q:
@@ -123,7 +123,7 @@ def branch_archives(request):
     fmt = request.GET.get("format", "pdf")
     if fmt not in ("pdf", "zip"):
         messages.error(request, _("Choose PDF or ZIP."))
-        return redirect("archive-members")
+        return redirect("reports:archive-members")
     year = _year(request)
     try:
         scope, members = branch_archive_members(request.user, request.GET.get("org"))
@@ -131,16 +131,16 @@ def branch_archives(request):
         raise PermissionDenied(str(exc)) from exc
     except access.ReportInputError as exc:
         messages.error(request, str(exc))
-        return redirect("archive-members")
+        return redirect("reports:archive-members")
     params = {"org": scope.units[0].pk, "year": year}
     count = members.count()
-    if count > service.archive_sync_max_members():
+    if count > services.archive_sync_max_members():
         with transaction.atomic():
-            service.queue_export(request.user, "archives", params, fmt, service.report_language(None),
+            services.queue_export(request.user, "archives", params, fmt, services.report_language(None),
                                  audit.Channel.WEB, scope=scope)
         messages.success(request, _("%(count)d archives are being prepared; they will appear under My exports.")
                          % {"count": count})
-        return redirect("reports-exports")
+        return redirect("reports:reports-exports")
     filename = f"archives-{scope.units[0].pk}-{year}.{fmt}"
     try:
         if fmt == "zip":
@@ -151,7 +151,7 @@ def branch_archives(request):
             content_type = "application/pdf"
     except pdf.PdfFontMissing as exc:
         messages.error(request, str(exc))
-        return redirect("archive-members")
+        return redirect("reports:archive-members")
     audit.record(request.user, audit.Action.ARCHIVE_EXPORT, "archives", params=params, scope=scope, fmt=fmt,
                  rows=count)
     response = HttpResponse(content, content_type=content_type)
@@ -167,7 +167,7 @@ def reverse_entry(request, entry_id):
     member = entry.member
     if not access.can_correct(request.user, member):
         raise PermissionDenied(_("Only HR or the member's branch secretary can correct entries."))
-    back = reverse("archive-detail", args=[member.pk]) + f"?year={entry.year}"
+    back = reverse("reports:archive-detail", args=[member.pk]) + f"?year={entry.year}"
     try:
         reversal = ledger.reverse(entry, reason=request.POST.get("reason", ""), created_by=request.user)
     except ledger.CorrectionError as exc:

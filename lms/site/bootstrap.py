@@ -12,8 +12,8 @@ from django.contrib.contenttypes.management import create_contenttypes
 from django.db import transaction
 from wagtail.models import GroupPagePermission
 
-from lms.catalog.bootstrap import ensure_catalog_home
-from lms.org.groups import MODERATORS, ensure_roles
+from lms.catalog.services import ensure_catalog_home
+from lms.org.services import MODERATORS, ensure_roles
 
 MODEL_PERMISSIONS = {
     "Trainers": [

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from lms.catalog.models import CoursePage
 from lms.org.models import Member, OrgUnit
 from lms.org.scope import managed_units, member_of, visible_members
-from lms.records.ledger import hours_for_year
 from lms.records.requirements import annual_requirement
+from lms.records.services import hours_for_year
 
 from . import services
 from .models import Assignment, PlanRule, TrainingPlan

@@ -23,7 +23,7 @@ def bootstrap(using="default") -> None:
             group, _created = Group.objects.using(using).get_or_create(name=name)
             group.permissions.add(*Permission.objects.using(using).filter(
                 content_type__app_label="training", codename__in=[c for _a, c in perms]))
-        from lms.org.groups import ensure_roles
+        from lms.org.services import ensure_roles
 
         from .plans import get_plan
 

@@ -115,7 +115,7 @@ def _rows(assignment_ids: list[int]) -> list[dict]:
 
 
 def _member_notices(rows, kind, stage, token, today) -> list[Notice]:
-    url = reverse("training-my-assignments")
+    url = reverse("training:training-my-assignments")
     per_member: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         per_member[row["member__user_id"]].append(row)
@@ -140,7 +140,7 @@ def _member_notices(rows, kind, stage, token, today) -> list[Notice]:
 
 
 def _escalation_notices(rows, kind, token, today, recipients: dict[int, list[dict]]) -> list[Notice]:
-    url = reverse("training-branch")
+    url = reverse("training:training-branch")
     notices = []
     for user_id, items in recipients.items():
         members = {r["member_id"] for r in items}

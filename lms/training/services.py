@@ -123,7 +123,7 @@ def assign_manually(by, members, course: CoursePage, due_on: datetime.date, note
 def _notify_assigned(assignments: list[Assignment], course: CoursePage) -> None:
     from lms.notifications.services import Notice, notify_many
 
-    url = reverse("training-my-assignments")
+    url = reverse("training:training-my-assignments")
     notify_many([
         Notice(recipient_id=a.member.user_id, kind="training.assigned",
                title=_("New required course: %(course)s") % {"course": course.title},

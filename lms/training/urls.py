@@ -4,6 +4,8 @@ from lms.common import api_routing  # noqa: F401 - registers the <id:...> conver
 
 from . import views
 
+app_name = "training"
+
 urlpatterns = [
     path("training/my/", views.my_assignments, name="training-my-assignments"),
     path("training/branch/", views.branch, name="training-branch"),

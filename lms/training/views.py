@@ -18,9 +18,9 @@ from lms.catalog.models import CoursePage
 from lms.common.exports import table_response
 from lms.org.models import Member, OrgUnit
 from lms.org.scope import managed_units, member_of, units_q
-from lms.records.ledger import hours_for_year
 from lms.records.models import StudyHourEntry
 from lms.records.requirements import annual_requirement
+from lms.records.services import hours_for_year
 
 from . import services
 from .models import Assignment
@@ -230,7 +230,7 @@ def assign(request):
         else:
             messages.success(request, _("Assigned to %(n)d member(s); %(m)d already had it.") % {
                 "n": len(result.created), "m": len(result.already)})
-            return redirect("training-branch")
+            return redirect("training:training-branch")
     return render(request, "training/assign.html", {"form": form})
 
 
@@ -247,7 +247,7 @@ def withdraw(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The assignment was withdrawn."))
-    return redirect("training-branch")
+    return redirect("training:training-branch")
 
 
 @login_required

@@ -11,7 +11,7 @@ answers boolean token expressions:
   ``match_segments_of_talks(expr, talk_ids, per_talk=...)``: the first matches of a few talks at once
   (generic versions over ``match_segments`` are provided).
 
-Ranking tiers, verification, highlighting, permissions and facets live in search.service and are
+Ranking tiers, verification, highlighting, permissions and facets live in search.services and are
 the same whatever the engine.
 """
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from lms.recommend import scheduling
-from lms.recommend.beat import PERIODIC_TASK_NAME, ensure_nightly_task
+from lms.recommend.bootstrap import PERIODIC_TASK_NAME, ensure_nightly_task
 from lms.recommend.compute import recompute
 from lms.recommend.models import DirtyMember, FlushSchedule, Recommendation, RecomputeRun
 from lms.recommend.tasks import recompute_all

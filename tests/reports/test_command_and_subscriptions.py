@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from lms.reports import tasks
-from lms.reports.apps import MONTHLY_TASK_NAME
+from lms.reports.bootstrap import MONTHLY_TASK_NAME
 from lms.reports.models import AuditLogEntry, ReportSubscription
 from tests.reports.conftest import YEAR, web_for
 
@@ -60,9 +60,9 @@ def test_monthly_beat_task_is_registered_once(db):
     task = tasks_.get()
     assert task.task == "reports.send_monthly_reports"
     assert (task.crontab.day_of_month, task.crontab.hour, task.crontab.minute) == ("1", "7", "0")
-    from lms.reports.apps import _ensure_schedule
+    from lms.reports.bootstrap import ensure_schedule
 
-    _ensure_schedule(None)
+    ensure_schedule(None)
     assert PeriodicTask.objects.filter(name=MONTHLY_TASK_NAME).count() == 1
 
 

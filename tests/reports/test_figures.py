@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from lms.reports import service
+from lms.reports import services
 from lms.reports.periods import PeriodError, parse_period
 from tests.reports.conftest import YEAR
 
@@ -14,7 +14,7 @@ TODAY = datetime.date(2026, 11, 21)
 
 
 def run_rows(user, name, **params):
-    run = service.build_run(user, name, {k: str(v) for k, v in params.items()}, today=TODAY)
+    run = services.build_run(user, name, {k: str(v) for k, v in params.items()}, today=TODAY)
     keys = [c.key for c in run.columns]
     return [dict(zip(keys, row, strict=True)) for row in run.rows()]
 

@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils.module_loading import import_string
 
 from lms.common import textanalysis as analysis
-from search import service
+from search import services
 from search.backends import EMBEDDED, reset_backend_cache
 from search.backends.base import And, AndNot, Or, Prefix, SegmentDoc, TalkDoc, Tok
 from search.backends.elasticsearch import compile_segment_query, compile_talk_query
@@ -116,7 +116,7 @@ def test_search_service_ranks_tiers_on_elasticsearch():
             fuzzy = make_talk_with_segments("丙", [(1.0, 4.0, "子部书记要带头学习")])
             pinyin = make_talk_with_segments("乙", [(3.0, 6.0, "知部书记要带头学习")])
             exact = make_talk_with_segments("甲", [(4.0, 7.0, "支部书记要带头学习")])
-            result = service.search(admin, "支部书记")
+            result = services.search(admin, "支部书记")
             assert [h.id for h in result.hits] == [exact.pk, pinyin.pk, fuzzy.pk]
             assert result.hits[0].moments[0].highlight == "<mark>支部书记</mark>要带头学习"
         finally:

@@ -10,7 +10,7 @@ from django.db import connection
 from content_library.models import Talk, TranscriptSegment
 from content_library.signals import transcript_removed
 from lms.common import textanalysis as analysis
-from search import service
+from search import services
 from search.backends import get_backend
 from search.backends.base import StaleIndexError, Tok
 from search.indexing import index_talk, rebuild, remove_talk
@@ -33,7 +33,7 @@ def fts_rows(expr_token: str) -> list[int]:
 
 
 def moments(user, q):
-    result = service.search(user, q)
+    result = services.search(user, q)
     return [(h.title, [(m.start, m.text) for m in h.moments]) for h in result.hits]
 
 
@@ -65,7 +65,7 @@ def test_transcript_removed_and_talk_deletion_remove_entries(admin, django_captu
         transcript_removed.send(sender=Talk, talk_id=talk.pk)
     assert fts_rows("八项规定") == []
     assert not IndexedTalk.objects.filter(talk_id=talk.pk).exists()
-    assert service.search(admin, "八项规定").count == 0
+    assert services.search(admin, "八项规定").count == 0
 
 
 def test_renaming_a_talk_reindexes_its_title(admin, django_capture_on_commit_callbacks):
@@ -73,7 +73,7 @@ def test_renaming_a_talk_reindexes_its_title(admin, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         talk.title = "廉洁从业警示教育"
         talk.save()
-    result = service.search(admin, "警示教育")
+    result = services.search(admin, "警示教育")
     assert [h.id for h in result.hits] == [talk.pk]
     assert result.hits[0].title_match
 
@@ -86,7 +86,7 @@ def test_rebuild_command_rebuilds_everything_from_the_content_library(admin):
     get_backend().reset()
     IndexedSegment.objects.all().delete()
     IndexedTalk.objects.all().delete()
-    assert service.search(admin, "三会一课").count == 0
+    assert services.search(admin, "三会一课").count == 0
     out = StringIO()
     call_command("rebuild_search_index", stdout=out)
     summary = json.loads(out.getvalue())
@@ -99,7 +99,7 @@ def test_rebuild_command_rebuilds_everything_from_the_content_library(admin):
 def test_update_index_also_rebuilds_segments(admin):
     make_talk_with_segments("讲座", [(0.0, 3.0, "主题党日活动")])
     get_backend().reset()
-    assert service.search(admin, "主题党日").count == 0
+    assert services.search(admin, "主题党日").count == 0
     call_command("update_index", verbosity=0, stdout=StringIO())
     assert moments(admin, "主题党日") == [("讲座", [(0.0, "主题党日活动")])]
 
@@ -157,6 +157,6 @@ def test_migration_fills_the_talk_sound_table_of_talks_indexed_before_it(admin):
     assert get_backend().match_talk_sounds(Tok("f_zi_bu")) == {talk.pk}
     # Still consistent afterwards: the talk can be re-indexed and removed.
     index_talk(talk.pk)
-    assert service.search(admin, "支部书记").hits[0].id == talk.pk
+    assert services.search(admin, "支部书记").hits[0].id == talk.pk
     remove_talk(talk.pk)
     assert get_backend().match_talk_sounds(Tok("p_zhi_bu")) == set()

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from content_library.models import Category, Talk
-from search import service
+from search import services
 from tests.factories import MemberFactory, org_unit
 from tests.search.helpers import make_talk_with_segments
 
@@ -39,7 +39,7 @@ def facet(result, name):
 
 
 def test_branch_only_talk_is_invisible_to_other_branches_even_in_facets(setup):
-    result = service.search(setup["member_b"].user, "三会一课")
+    result = services.search(setup["member_b"].user, "三会一课")
     assert [h.id for h in result.hits] == [setup["public"].pk]
     assert result.count == 1
     assert facet(result, "type") == {"talk": 1}
@@ -47,13 +47,13 @@ def test_branch_only_talk_is_invisible_to_other_branches_even_in_facets(setup):
     assert facet(result, "speaker") == {"李老师": 1}
     assert facet(result, "year") == {2024: 1}
     # A word only the secret talk contains finds nothing at all.
-    only_secret = service.search(setup["member_b"].user, "八项规定")
+    only_secret = services.search(setup["member_b"].user, "八项规定")
     assert only_secret.count == 0 and only_secret.empty_reason == "no_results"
     assert all(not v for v in only_secret.facets.values())
 
 
 def test_members_of_the_branch_and_its_sub_units_see_it(setup):
-    result = service.search(setup["member_a"].user, "三会一课")
+    result = services.search(setup["member_a"].user, "三会一课")
     assert {h.id for h in result.hits} == {setup["secret"].pk, setup["public"].pk}
     assert facet(result, "category") == {"internal": 1, "theory": 1}
     assert facet(result, "speaker") == {"张书记": 1, "李老师": 1}
@@ -72,6 +72,6 @@ def test_api_applies_visibility_and_needs_login(setup):
 
 
 def test_filter_by_category_of_an_invisible_talk_reveals_nothing(setup):
-    result = service.search(setup["member_b"].user, "三会一课", {"category": "internal"})
+    result = services.search(setup["member_b"].user, "三会一课", {"category": "internal"})
     assert result.count == 0
     assert facet(result, "category") == {"theory": 1}

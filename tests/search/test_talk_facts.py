@@ -4,7 +4,7 @@ saved to a talk or a category must show in the very next search, in hits and in 
 import pytest
 
 from content_library.models import Category, Talk
-from search import service, talk_facts
+from search import services, talk_facts
 from tests.factories import MemberFactory, org_unit
 from tests.search.helpers import make_talk_with_segments
 
@@ -28,26 +28,26 @@ def facet(result, name):
 
 def test_visibility_change_applies_to_the_next_search(setup):
     member_b, talk = setup["member_b"].user, setup["talk"]
-    assert service.search(member_b, "三会一课").count == 1
+    assert services.search(member_b, "三会一课").count == 1
     talk.visibility, talk.org_unit = Talk.Visibility.SUBTREE, setup["branch_a"]
     talk.save()
-    hidden = service.search(member_b, "三会一课")
+    hidden = services.search(member_b, "三会一课")
     assert hidden.count == 0 and facet(hidden, "speaker") == {}
-    assert service.search(setup["member_a"].user, "三会一课").count == 1
+    assert services.search(setup["member_a"].user, "三会一课").count == 1
 
 
 def test_facet_values_follow_edits_of_talks_and_categories(setup):
     user, talk, theory = setup["member_a"].user, setup["talk"], setup["theory"]
-    assert facet(service.search(user, "三会一课"), "speaker") == {"李老师": 1}
+    assert facet(services.search(user, "三会一课"), "speaker") == {"李老师": 1}
     talk.speaker, talk.recorded_on = "王书记", "2022-07-01"
     talk.save()
-    result = service.search(user, "三会一课")
+    result = services.search(user, "三会一课")
     assert facet(result, "speaker") == {"王书记": 1} and facet(result, "year") == {2022: 1}
     theory.name = "理论武装"
     theory.save()
-    assert [f["label"] for f in service.search(user, "三会一课").facets["category"]] == ["理论武装"]
+    assert [f["label"] for f in services.search(user, "三会一课").facets["category"]] == ["理论武装"]
     theory.delete()
-    assert facet(service.search(user, "三会一课"), "category") == {}
+    assert facet(services.search(user, "三会一课"), "category") == {}
 
 
 def test_pipeline_progress_saves_keep_the_snapshot(setup):
@@ -64,7 +64,7 @@ def test_pipeline_progress_saves_keep_the_snapshot(setup):
 def test_deleted_talk_disappears(setup):
     user = setup["member_a"].user
     setup["talk"].delete()
-    assert service.search(user, "三会一课").count == 0
+    assert services.search(user, "三会一课").count == 0
 
 
 def test_without_a_stamp_every_search_reads_afresh(setup):

@@ -111,11 +111,11 @@ class Quiz(ClusterableModel):
         from django.urls import reverse
 
         if self.lesson_id and self.lesson and self.lesson.live:
-            return self.lesson.url or reverse("quiz-detail", args=[self.pk])
+            return self.lesson.url or reverse("quizzes:quiz-detail", args=[self.pk])
         exam = self.exam
         if exam is not None and exam.live and exam.url:
             return exam.url
-        return reverse("quiz-detail", args=[self.pk])
+        return reverse("quizzes:quiz-detail", args=[self.pk])
 
 
 class QuizQuestion(Orderable):

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from content_library.models import Category, Talk
-from content_library.processing import ALLOWED_EXTENSIONS
+from content_library.services import ALLOWED_EXTENSIONS
 from lms.org.models import OrgUnit
 from media_pipeline.pipeline import submit
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from lms.reports import audit, exporting, service
+from lms.reports import audit, exporting, services
 from lms.reports.registry import REPORTS
 
 
@@ -31,10 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         params = {k: opts[k] for k in ("year", "quarter", "month", "start", "end", "org", "role") if opts[k]}
         try:
-            language = service.report_language(opts["lang"])
+            language = services.report_language(opts["lang"])
             with translation.override(language):
-                run = service.build_run(None, opts["name"], params, shell=True)
-        except (service.UnknownReport, *service.INPUT_ERRORS) as exc:
+                run = services.build_run(None, opts["name"], params, shell=True)
+        except (services.UnknownReport, *services.INPUT_ERRORS) as exc:
             raise CommandError(str(exc)) from exc
         fmt, output = opts["format"], opts.get("output")
         with translation.override(language):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from lms.accounts.token_auth import create_token, revoke_all
+from lms.accounts.services import create_token, revoke_all
 
 
 class Command(BaseCommand):

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from content_library.models import Category, Talk
-from lms.catalog.bootstrap import ensure_catalog_home
 from lms.catalog.models import CoursePage, LessonPage
+from lms.catalog.services import ensure_catalog_home
 from lms.common.discovery import demo_steps
 from lms.org.models import Member, OrgUnit
 from lms.progress import services
-from lms.records import ledger, sources
+from lms.records import services as ledger
+from lms.records import sources
 from lms.site import demo_data
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo1234")

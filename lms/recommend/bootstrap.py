@@ -28,3 +28,7 @@ def ensure_nightly_task(using: str = "default"):
         name=PERIODIC_TASK_NAME, task=TASK_NAME, crontab=schedule, queue="default",
         description="Recompute every member's recommendations and the item neighbourhoods.",
     )
+
+
+def after_migrate(sender, using="default", **kwargs):
+    ensure_nightly_task(using=using)

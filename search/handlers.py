@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from django.db import transaction
-
-logger = logging.getLogger(__name__)
 
 
 def on_transcript_ready(sender, talk_id: int, **kwargs):
@@ -37,22 +34,3 @@ def on_talk_saved(sender, instance, created: bool, **kwargs):
     from .indexing import index_talk
 
     transaction.on_commit(partial(index_talk, instance.pk))
-
-
-def clear_orphaned_index(sender, using: str = "default", **kwargs):
-    """After migrate or flush (tests): with no talk indexed, the embedded full-text tables must be empty
-    too. ``flush`` empties model tables only, and talk ids restart, so leftovers would match new talks."""
-    from django.db import DatabaseError, connections
-
-    from .backends import backend_path, get_backend
-    from .models import IndexedTalk
-
-    if using != "default" or backend_path().startswith("search.backends.elasticsearch"):
-        return
-    if connections[using].vendor not in ("sqlite", "postgresql"):
-        return
-    try:
-        if not IndexedTalk.objects.using(using).exists():
-            get_backend().reset()
-    except DatabaseError:
-        logger.warning("Could not clear the transcript search tables", exc_info=True)

@@ -1,4 +1,4 @@
-"""Idempotent set-up after migrate (trainer permissions, periodic task) and file clean-up."""
+"""Idempotent set-up after migrate: trainer and HR permissions, the periodic expiry task."""
 
 from django.db import transaction
 
@@ -34,10 +34,3 @@ def _ensure_periodic_task(using):
         name=EXPIRE_TASK, defaults={"task": "quizzes.finalize_expired_attempts", "interval": every,
                                     "queue": "default"},
     )
-
-
-def package_deleted(sender, instance, **kwargs):
-    from .h5p.package import delete_stored
-
-    storage_dir = instance.storage_dir
-    transaction.on_commit(lambda: delete_stored(storage_dir))
