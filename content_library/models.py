@@ -173,6 +173,8 @@ class TranscriptSegment(models.Model):
     start = models.FloatField(_("start (seconds)"))
     end = models.FloatField(_("end (seconds)"))
     text = models.TextField(_("text"))
+    # What the recogniser heard, before pronunciation correction and trainers' edits ("" on older rows).
+    raw_text = models.TextField(_("recognised text"), blank=True, default="")
     # [{"start": 1.2, "end": 1.5, "word": "党员", "probability": 0.93}, …]
     words = models.JSONField(_("words"), default=list, blank=True)
     confidence = models.FloatField(_("confidence"), null=True, blank=True)
@@ -189,3 +191,37 @@ class TranscriptSegment(models.Model):
 
     def __str__(self):
         return f"{self.talk_id}#{self.index} [{self.start:.1f}–{self.end:.1f}] {self.text[:40]}"
+
+
+class TranscriptEdit(models.Model):
+    """A trainer's correction of a transcript, kept as history and re-applied after a re-transcription.
+
+    A line edit names the line by its time and old text (line ids do not survive a re-transcription);
+    a term edit replaces a word everywhere in the talk.
+    """
+
+    class Kind(models.TextChoices):
+        LINE = "line", _("Line")
+        TERM = "term", _("Term across the talk")
+
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="transcript_edits", verbose_name=_("talk"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    start = models.FloatField(_("start (seconds)"), null=True, blank=True)
+    end = models.FloatField(_("end (seconds)"), null=True, blank=True)
+    old_text = models.TextField(_("before"))
+    new_text = models.TextField(_("after"))
+    lines_changed = models.PositiveIntegerField(_("lines changed"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("edited by"))
+    created_at = models.DateTimeField(_("edited at"), auto_now_add=True)
+    # Set by a re-transcription: whether the edit still matched the new transcript.
+    last_reapplied_at = models.DateTimeField(_("last re-applied at"), null=True, blank=True)
+    still_matches = models.BooleanField(_("still matches"), default=True)
+
+    class Meta:
+        ordering = ["talk", "created_at", "id"]
+        verbose_name = _("transcript edit")
+        verbose_name_plural = _("transcript edits")
+
+    def __str__(self):
+        return f"{self.talk_id}: {self.old_text[:20]} → {self.new_text[:20]}"

@@ -1,6 +1,7 @@
-"""The content library's public surface for the pipeline and the commands that feed it."""
+"""The content library's public surface for the pipeline, the admin and the commands that feed it."""
 
 from .captions import build_vtt
 from .processing import ALLOWED_EXTENSIONS
+from .transcripts import EditError, Reapplied, edit_line, reapply_edits, replace_term
 
-__all__ = ["ALLOWED_EXTENSIONS", "build_vtt"]
+__all__ = ["ALLOWED_EXTENSIONS", "EditError", "Reapplied", "build_vtt", "edit_line", "reapply_edits", "replace_term"]

@@ -1,5 +1,6 @@
 """Wagtail admin for talks: upload (streamed to storage, with upload progress), import a replay by URL,
-processing status/progress in the list and on the edit page, and a re-transcribe action."""
+processing status/progress in the list and on the edit page, a re-transcribe action and the transcript
+editor (a line, or a term across the talk, with the history of edits)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import PurePosixPath
 from django import forms
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import path, reverse, reverse_lazy
@@ -28,7 +30,8 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 
 from lms.common import uploads
 
-from .models import Talk
+from . import transcripts
+from .models import Talk, TranscriptEdit
 from .processing import ALLOWED_EXTENSIONS, process_talk
 
 ADMIN_JS = "content_library/admin-talks.js"
@@ -139,6 +142,7 @@ class TalkStatusColumn(Column):
 class TalkIndexView(IndexView):
     import_url_name = None
     retranscribe_url_name = None
+    transcript_url_name = None
 
     @cached_property
     def header_buttons(self):
@@ -154,6 +158,11 @@ class TalkIndexView(IndexView):
                 _("Re-transcribe"), url=reverse(self.retranscribe_url_name, args=[quote(instance.pk)]),
                 icon_name="rotate", priority=15,
             ))
+            if instance.status == Talk.Status.READY:
+                buttons.append(MenuItem(
+                    _("Edit transcript"), url=reverse(self.transcript_url_name, args=[quote(instance.pk)]),
+                    icon_name="edit", priority=16,
+                ))
         if instance.pk and instance.status != Talk.Status.FAILED:
             buttons.append(MenuItem(_("View"), url=instance.get_absolute_url(), icon_name="view", priority=5))
         return buttons
@@ -216,6 +225,59 @@ class RetranscribeView(WagtailAdminTemplateMixin, TemplateView):
         return redirect(self.index_url_name)
 
 
+class TranscriptEditorView(WagtailAdminTemplateMixin, TemplateView):
+    """Correct one line, or a term everywhere in the talk; the history below shows every edit."""
+
+    template_name = "content_library/admin/transcript.html"
+    page_title = _("Edit transcript")
+    header_icon = "edit"
+    permission_policy = None
+    index_url_name = None
+    per_page = 100
+
+    def dispatch(self, request, *args, pk=None, **kwargs):
+        self.object = get_object_or_404(Talk, pk=unquote(str(pk)))
+        if not self.permission_policy.user_has_permission_for_instance(request.user, "change", self.object):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.object.title
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(self.object.segments.order_by("index"), self.per_page).get_page(self.request.GET.get("p"))
+        context.update(talk=self.object, page=page, cancel_url=reverse(self.index_url_name),
+                       edits=TranscriptEdit.objects.filter(talk=self.object).select_related("created_by")
+                       .order_by("-created_at", "-id")[:200],
+                       max_line=transcripts.MAX_LINE_CHARS, max_term=transcripts.MAX_TERM_CHARS)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        talk, data = self.object, request.POST
+        try:
+            if data.get("action") == "term":
+                edit = transcripts.replace_term(talk, data.get("old", ""), data.get("new", ""), request.user)
+                messages.success(request, _("“%(old)s” → “%(new)s” in %(count)d lines.") % {
+                    "old": edit.old_text, "new": edit.new_text, "count": edit.lines_changed})
+            elif data.get("action") == "line":
+                try:
+                    segment_id = int(data.get("segment", ""))
+                except ValueError:
+                    raise transcripts.EditError(_("Choose a line to correct.")) from None
+                transcripts.edit_line(talk, segment_id, data.get("text", ""), request.user)
+                messages.success(request, _("Line corrected; captions and search follow."))
+            else:
+                raise transcripts.EditError(_("Unknown action."))
+        except transcripts.EditError as exc:
+            messages.error(request, str(exc))
+            context = self.get_context_data(**kwargs)
+            context["form_data"] = data
+            return self.render_to_response(context, status=400)
+        page = data.get("p", "")
+        return redirect(request.path + (f"?p={page}" if page.isdigit() else ""))
+
+
 class TalkViewSet(SnippetViewSet):
     model = Talk
     icon = "media"
@@ -240,6 +302,7 @@ class TalkViewSet(SnippetViewSet):
         return super().get_index_view_kwargs(
             import_url_name=self.get_url_name("import_url"),
             retranscribe_url_name=self.get_url_name("retranscribe"),
+            transcript_url_name=self.get_url_name("transcript"),
             **kwargs,
         )
 
@@ -263,10 +326,20 @@ class TalkViewSet(SnippetViewSet):
                                                          "label": self.menu_label}],
         )
 
+    @property
+    def transcript_view(self):
+        return TranscriptEditorView.as_view(
+            permission_policy=self.permission_policy,
+            index_url_name=self.get_url_name("list"),
+            breadcrumbs_items=self.breadcrumbs_items + [{"url": reverse_lazy(self.get_url_name("list")),
+                                                         "label": self.menu_label}],
+        )
+
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("import/", self.import_url_view, name="import_url"),
             path("retranscribe/<str:pk>/", self.retranscribe_view, name="retranscribe"),
+            path("transcript/<str:pk>/", self.transcript_view, name="transcript"),
         ]
 
 

@@ -124,10 +124,11 @@ class Line:
     text: str
     words: list[dict] = field(default_factory=list)
     confidence: float | None = None
+    raw_text: str = ""  # the recogniser's text, before correction and trainers' edits
 
     def as_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "text": self.text, "words": self.words,
-                "confidence": self.confidence}
+                "confidence": self.confidence, "raw_text": self.raw_text}
 
 
 def _split_words(words: list[dict], pause: float, max_len: float) -> list[list[dict]]:
@@ -173,10 +174,18 @@ def _stray_digits_as_sentence_ends(words: list[dict]) -> None:
 
 def normalize_segments(
     segments: list[Segment], language: str | None, duration: float | None = None,
-    pause: float = 0.5, max_len: float = 12.0,
+    pause: float = 0.5, max_len: float = 12.0, dropped: list[str] | None = None,
 ) -> list[Line]:
+    """Sentence-sized lines from the recogniser's segments. Hallucinated segments and looping lines are left out;
+    their texts go to ``dropped`` when a list is given (the pipeline counts them)."""
     chinese = (language or "").startswith(("zh", "yue"))
-    kept = [s for s in segments if not is_hallucination(s, only_segment=len(segments) == 1)]
+    dropped = [] if dropped is None else dropped
+    kept = []
+    for s in segments:
+        if is_hallucination(s, only_segment=len(segments) == 1):
+            dropped.append(s.text)
+        else:
+            kept.append(s)
     lines: list[Line] = []
     for seg in kept:
         words = [
@@ -193,6 +202,8 @@ def normalize_segments(
             for run in _split_words(words, pause, max_len):
                 text = tidy_text("".join(w["word"] for w in run))
                 if not _match_key(text) or is_repetition(text):
+                    if _match_key(text):
+                        dropped.append(text)
                     continue
                 lines.append(Line(
                     start=run[0]["start"], end=run[-1]["end"], text=text, words=run,

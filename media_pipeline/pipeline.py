@@ -37,15 +37,16 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from kombu.exceptions import KombuError
 
-from content_library.services import build_vtt
 from content_library.models import Talk, TranscriptSegment
+from content_library.services import build_vtt, reapply_edits
 from content_library.signals import transcript_ready
 
 from . import conf, media, ownership
 from .asr import Transcription, get_backend
+from .correction import correct_lines
 from .errors import MediaError, Superseded, TransientError
 from .normalize import normalize_segments
 
@@ -258,8 +259,16 @@ def step_publish(talk_id: int, run_id: str) -> None:
     if not source.exists():
         raise TransientError(_("The transcription result is missing; transcribing again."))
     result = Transcription.from_dict(json.loads(source.read_text(encoding="utf-8")))
-    lines = normalize_segments(result.segments, result.language, duration=talk.duration)
+    dropped: list[str] = []
+    lines = normalize_segments(result.segments, result.language, duration=talk.duration, dropped=dropped)
+    corrections = correct_lines(lines, glossary_terms(talk.glossary), result.language)
+    reapplied = reapply_edits(talk_id, lines)
     notice = "" if lines else _("No speech was detected; the transcript is empty.")
+    if reapplied.no_longer_match:
+        notice = ngettext(
+            "%(count)d transcript edit no longer matches the new transcript; see the edit history.",
+            "%(count)d transcript edits no longer match the new transcript; see the edit history.",
+            reapplied.no_longer_match) % {"count": reapplied.no_longer_match}
 
     new_captions = _save_to_storage("captions", talk, f"talk-{talk_id}.vtt", ContentFile(build_vtt(lines).encode()))
     new_poster = ""
@@ -276,12 +285,14 @@ def step_publish(talk_id: int, run_id: str) -> None:
             TranscriptSegment.objects.filter(talk_id=talk_id).delete()
             TranscriptSegment.objects.bulk_create(
                 TranscriptSegment(talk_id=talk_id, index=i, start=line.start, end=line.end, text=line.text,
-                                  words=line.words, confidence=line.confidence)
+                                  raw_text=line.raw_text, words=line.words, confidence=line.confidence)
                 for i, line in enumerate(lines)
             )
             _update(
                 talk_id, run_id, captions=new_captions, poster=new_poster, detected_language=result.language,
-                asr_model=result.model, asr_settings=result.settings, notice=notice, progress=95,
+                asr_model=result.model, asr_settings={**result.settings, "corrections": corrections,
+                                                          "dropped_segments": len(dropped)},
+                notice=notice, progress=95,
             )
     except BaseException:
         _delete_stored("captions", new_captions)

@@ -354,6 +354,11 @@ ASR_BEAM_SIZE = int(os.environ.get("ASR_BEAM_SIZE", "5"))
 # "none". Measured on the sample talks (docs/decisions.md): the prompt lowered the character error rate on all
 # three Chinese talks; hotwords raised it on one (and, in the field, on four of four unseen talks).
 ASR_GLOSSARY_MODE = os.environ.get("ASR_GLOSSARY_MODE", "prompt")
+# After recognition, spans that sound like a glossary or domain-lexicon term are corrected (media_pipeline.correction);
+# the recogniser's text is kept beside the corrected one.
+ASR_CORRECTION = os.environ.get("ASR_CORRECTION", "1") not in ("0", "false", "False")
+# Segments whose words lie over long non-speech (the VAD's timing) are dropped as hallucinations.
+ASR_NON_SPEECH_GUARD = os.environ.get("ASR_NON_SPEECH_GUARD", "1") not in ("0", "false", "False")
 CELERY_TASK_ROUTES = {"media_pipeline.*": {"queue": "media"}}
 
 # Training plans (lms.training): the year's plan supplies the annual hour requirement;

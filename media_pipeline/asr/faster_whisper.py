@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from media_pipeline.errors import MediaError
 
 from .base import ASRBackend, Segment, Transcription, Word
+from .speech import drop_over_non_speech, speech_spans, vad_options
 
 GLOSSARY_MODES = ("prompt", "hotwords", "none")
 
@@ -130,6 +131,10 @@ class FasterWhisperBackend(ASRBackend):
         terms = "，".join(glossary) if glossary else ""
         hotwords = terms if terms and mode == "hotwords" else None
         prompt = terms + "。" if terms and mode == "prompt" else None
+        guard = bool(getattr(settings, "ASR_NON_SPEECH_GUARD", True))
+        vad = vad_options()
+        # A second run of the VAD the model filters with: ~0.1 s for the 49 s sample talk, against seconds of decoding.
+        spans = speech_spans(audio, SAMPLE_RATE, vad) if guard else None
         options = {
             "beam_size": self.beam_size,
             "vad_filter": True,
@@ -141,7 +146,7 @@ class FasterWhisperBackend(ASRBackend):
             "hotwords": hotwords,
             "initial_prompt": prompt,
         }
-        segments_iter, info = model.transcribe(audio, language=language or None, **options)
+        segments_iter, info = model.transcribe(audio, language=language or None, vad_parameters=vad, **options)
         segments: list[Segment] = []
         for seg in segments_iter:
             segments.append(Segment(
@@ -152,6 +157,12 @@ class FasterWhisperBackend(ASRBackend):
             ))
             if progress and duration:
                 progress(min(seg.end / duration, 1.0))
+        dropped: list[Segment] = []
+        if spans is not None:
+            segments, dropped = drop_over_non_speech(segments, spans)
+            if dropped:
+                logger.info("Dropped %d segment(s) over non-speech: %s", len(dropped),
+                            "; ".join(f"{s.start:.2f}-{s.end:.2f} {s.text.strip()[:40]!r}" for s in dropped))
         return Transcription(
             language=info.language or (language or ""),
             language_probability=float(info.language_probability or 0.0),
@@ -161,5 +172,6 @@ class FasterWhisperBackend(ASRBackend):
             settings={"backend": self.name, **runtime, "beam_size": self.beam_size, "vad_filter": True,
                       "word_timestamps": True, "condition_on_previous_text": False,
                       "language": language or "auto", "hotwords": hotwords or "",
-                      "initial_prompt": prompt or "", "glossary_mode": mode},
+                      "initial_prompt": prompt or "", "glossary_mode": mode,
+                      "non_speech_guard": guard, "dropped_non_speech": len(dropped)},
         )

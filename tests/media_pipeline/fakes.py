@@ -21,3 +21,22 @@ class FakeBackend(ASRBackend):
             segments=[Segment(0.5, 4.4, "學習黨章。今天开会", words=words, avg_logprob=-0.2, no_speech_prob=0.01)],
             model="fake-model", settings={"backend": "fake"},
         )
+
+
+SCRIPT: list = []  # ScriptedBackend returns the segments of SCRIPT[0] (words: (start, end, text) triples)
+
+
+class ScriptedBackend(ASRBackend):
+    """Returns what the test scripted: one segment per entry of SCRIPT, words given as (start, end, text)."""
+
+    name = "scripted"
+
+    def transcribe(self, audio, *, language=None, glossary=None, progress=None):
+        CALLS.append({"samples": len(audio), "language": language, "glossary": glossary})
+        segments = []
+        for words in SCRIPT:
+            ws = [Word(s, e, t, 0.9) for s, e, t in words]
+            segments.append(Segment(ws[0].start, ws[-1].end, "".join(w.word for w in ws), words=ws,
+                                    avg_logprob=-0.2, no_speech_prob=0.01))
+        return Transcription(language=language or "zh", language_probability=1.0, duration=len(audio) / 16000,
+                             segments=segments, model="scripted-model", settings={"backend": "scripted"})
