@@ -20,3 +20,17 @@ def process_talk(talk, *, sync: bool = False) -> str:
     """Start (or restart) processing of ``talk``; returns the run id. Queued after the transaction commits."""
     processor = import_string(getattr(settings, "TALK_PROCESSOR", DEFAULT_PROCESSOR))
     return processor(talk, sync=sync)
+
+
+def create_talk_from_url(url: str, *, title: str, org_unit=None, created_by=None, glossary: str = ""):
+    """A talk for a recording at ``url`` (a livestream replay), visible to ``org_unit``'s subtree when given,
+    queued for transcription once the transaction commits."""
+    from .models import Talk
+
+    talk = Talk.objects.create(
+        title=title[:200], source_url=url, org_unit=org_unit, glossary=glossary,
+        visibility=Talk.Visibility.SUBTREE if org_unit is not None else Talk.Visibility.ORGANIZATION,
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+    )
+    process_talk(talk)
+    return talk

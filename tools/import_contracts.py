@@ -1,8 +1,8 @@
 """A custom import-linter contract: between apps, only an app's public surface may be imported.
 
-Each app's public surface is its ``services`` (actions), ``models`` (reads), ``signals`` (definitions) and
-``serializers`` (API shapes other APIs nest), plus the extension points and access rules it declares in the
-contract (``public_modules``). Everything else in an app is private to it, so it can change freely.
+Each app's public surface is its ``services`` (actions), ``selectors`` and ``models`` (reads), ``signals``
+(definitions) and ``serializers`` (API shapes other APIs nest), plus the extension points and access rules it
+declares in the contract (``public_modules``). Everything else in an app is private to it, so it can change freely.
 """
 
 from __future__ import annotations

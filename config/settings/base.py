@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "lms.progress",
     "lms.records",
     "lms.training",
+    "lms.activities",
     "lms.notifications",
     "lms.quizzes",
     "lms.recommend",

@@ -13,13 +13,14 @@ class QuizzesConfig(AppConfig):
         from lms.common import slots
         from lms.records import sources
 
-        from . import bootstrap, handlers, services
+        from . import bootstrap, calendar_sources, handlers, services
         from .models import H5PPackage
         from .templatetags import quiz_tags
 
         completion.register(completion.QUIZ, _("Pass the quiz"), order=30)
         completion.register(completion.H5P, _("Complete the interactive content"), order=40)
         sources.register(services.LEDGER_QUIZ, _("Quiz"), order=30)
+        calendar_sources.register_sources()
         slots.register("lesson_page", "quizzes/includes/lesson_activity_inner.html", quiz_tags.lesson_activity)
         slots.register("my_learning", "quizzes/includes/my_results.html",
                        lambda context: quiz_tags.my_quiz_results(context.get("member")), order=20)

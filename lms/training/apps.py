@@ -10,8 +10,10 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from . import handlers, navigation, tasks  # noqa: F401  tasks: registered for scheduling (sent by name)
+        from .calendar_sources import register_sources as register_calendar_sources
 
         navigation.register_entries()
+        register_calendar_sources()
 
         post_migrate.connect(_bootstrap, sender=self, dispatch_uid="lms-training-bootstrap")
 

@@ -1,0 +1,127 @@
+"""Reads of organizational life for other apps (reports, archives, the API): set-based, one query per figure,
+so a branch ledger of twenty thousand branches is a handful of grouped queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from lms.org.models import Member
+
+from .models import Activity, ActivityKind, Attendance, Minutes, PlanSlot
+
+ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
+
+
+@dataclass
+class HeldActivity:
+    id: int
+    unit_id: int
+    kind_code: str
+    kind_name: str
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    expected: int
+    attended: int
+    leave: int
+    has_minutes: bool
+    lecturer: str = ""
+    place: str = ""
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.attended / self.expected if self.expected else None
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+@dataclass
+class UnitPlan:
+    unit_id: int
+    by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)  # kind code → (held, required)
+    overdue: int = 0
+
+    @property
+    def held(self) -> int:
+        return sum(h for h, _r in self.by_kind.values())
+
+    @property
+    def required(self) -> int:
+        return sum(r for _h, r in self.by_kind.values())
+
+
+def kinds() -> list[ActivityKind]:
+    return list(ActivityKind.objects.order_by("order", "code"))
+
+
+def held_activities(unit_q: Q, start: datetime.date, end: datetime.date) -> list[HeldActivity]:
+    """Activities recorded as held in [start, end] by the units matching ``unit_q`` (on ``unit__``)."""
+    qs = (Activity.objects.filter(unit_q, status=Activity.Status.HELD, starts_at__date__gte=start,
+                                  starts_at__date__lte=end)
+          .annotate(n_expected=Count("attendances", filter=Q(attendances__is_guest=False)),
+                    n_attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)),
+                    n_leave=Count("attendances", filter=Q(attendances__status=Attendance.Status.LEAVE)))
+          .values_list("pk", "unit_id", "kind__code", "kind__name", "title", "starts_at", "ends_at", "n_expected",
+                       "n_attended", "n_leave", "lecturer", "place")
+          .order_by("unit__path", "starts_at", "pk"))
+    rows = list(qs)
+    with_minutes = set(Minutes.objects.filter(activity_id__in=[r[0] for r in rows], submitted_at__isnull=False)
+                       .values_list("activity_id", flat=True)) if rows else set()
+    return [HeldActivity(pk, unit_id, code, name, title, s, e, exp, att, leave, pk in with_minutes, lect, place)
+            for pk, unit_id, code, name, title, s, e, exp, att, leave, lect, place in rows]
+
+
+def plan_completion(unit_q: Q, start: datetime.date, end: datetime.date, today: datetime.date) -> dict[int, UnitPlan]:
+    """Per unit and kind: slots whose window closes within [start, end], and how many of them were held."""
+    rows = (PlanSlot.objects.filter(unit_q, window_end__gte=start, window_end__lte=end)
+            .values("unit_id", "kind__code")
+            .annotate(required=Count("pk"), held=Count("pk", filter=Q(activity__status=Activity.Status.HELD)),
+                      overdue=Count("pk", filter=Q(window_end__lt=today) & (
+                          Q(activity__isnull=True) | ~Q(activity__status=Activity.Status.HELD))))
+            .order_by())
+    out: dict[int, UnitPlan] = {}
+    for row in rows:
+        plan = out.setdefault(row["unit_id"], UnitPlan(row["unit_id"]))
+        plan.by_kind[row["kind__code"]] = (row["held"], row["required"])
+        plan.overdue += row["overdue"]
+    return out
+
+
+def attendance_by_member(member_q: Q, start: datetime.date, end: datetime.date) -> dict[int, dict[str, int]]:
+    """Per member: expected, attended, leave and absent counts over held activities in [start, end]."""
+    rows = (Attendance.objects.filter(member_q, activity__status=Activity.Status.HELD,
+                                      activity__starts_at__date__gte=start, activity__starts_at__date__lte=end)
+            .values("member_id").annotate(
+                expected=Count("pk", filter=Q(is_guest=False)),
+                attended=Count("pk", filter=Q(status__in=ATTENDED)),
+                leave=Count("pk", filter=Q(status=Attendance.Status.LEAVE)),
+                absent=Count("pk", filter=Q(status__in=(Attendance.Status.ABSENT, Attendance.Status.EXPECTED))))
+            .order_by())
+    return {r.pop("member_id"): r for r in rows}
+
+
+@dataclass
+class MemberActivity:
+    activity_id: int
+    title: str
+    kind_name: str
+    starts_at: datetime.datetime
+    status: str
+    status_label: str
+    note: str
+
+
+def member_record(member: Member, start: datetime.date, end: datetime.date) -> list[MemberActivity]:
+    """The member's organizational life for the archive: activities held in [start, end] they were expected at
+    or attended, with what became of them."""
+    rows = (Attendance.objects.filter(member=member, activity__starts_at__date__gte=start,
+                                      activity__starts_at__date__lte=end)
+            .exclude(activity__status=Activity.Status.CANCELLED)
+            .select_related("activity__kind").order_by("activity__starts_at"))
+    return [MemberActivity(a.activity_id, a.activity.title, a.activity.kind.name, a.activity.starts_at,
+                           a.status, str(Attendance.Status(a.status).label), a.note) for a in rows]
