@@ -104,7 +104,7 @@ def test_leave_is_requested_before_and_approved_by_the_secretary(lecture, people
 @pytest.mark.django_db
 def test_live_watching_counts_real_time_only_and_settles_once(org, people):
     live = services.schedule(user=people["hr"].user, kind=kind("central_training"), unit=org["root"],
-                             title="全体党员集中培训直播", starts_at=aware(2026, 6, 1, 9), ends_at=aware(2026, 6, 1, 10),
+                             title="集中培训直播", starts_at=aware(2026, 6, 1, 9), ends_at=aware(2026, 6, 1, 10),
                              stream_url="https://live.example.com/a/index.m3u8", live_threshold=50)
     assert live.attendances.count() == 7  # the whole organization
     t = aware(2026, 6, 1, 9)
