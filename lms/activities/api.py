@@ -12,8 +12,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from lms.common import uploads
 from lms.org.models import Member, OrgUnit
 from lms.org.scope import member_of, require_member
 
@@ -122,6 +124,23 @@ class SignInSerializer(serializers.Serializer):
         if not attrs["token"] and not attrs["code"]:
             raise serializers.ValidationError({"detail": [_("Scan the QR code or type the numeric code.")]})
         return attrs
+
+
+class ImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+    def validate_file(self, value):
+        if uploads.is_too_large(value, "import"):
+            raise serializers.ValidationError(uploads.too_large("import"))
+        return value
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.CharField())
 
 
 class LeaveSerializer(serializers.Serializer):
@@ -235,6 +254,20 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         except services.AttendanceError as exc:
             _raise(exc)
         return Response(AttendanceSerializer(att).data)
+
+    @extend_schema(request={"multipart/form-data": ImportSerializer}, responses={200: ImportResultSerializer})
+    @action(detail=True, methods=["post"], url_path="attendance-import", parser_classes=[MultiPartParser])
+    def attendance_import(self, request, pk=None):
+        """Attendance from a CSV/XLSX file (employee_no, status, note); all or nothing; ?dry_run=1 checks only."""
+        activity = self._managed(pk)
+        data = ImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        report = services.import_attendance(activity, upload.read(), upload.name,
+                                            dry_run=data.validated_data["dry_run"], created_by=request.user)
+        body = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+                "errors": [str(e) for e in report.errors]}
+        return Response(body, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
 
     @extend_schema(request=SignInSerializer, responses=AttendanceSerializer)
     @action(detail=True, methods=["post"], url_path="sign-in")

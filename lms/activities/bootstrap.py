@@ -3,6 +3,8 @@ frequencies) and the periodic tasks. Kinds already present are left as the commi
 
 from decimal import Decimal
 
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
@@ -47,7 +49,20 @@ def ensure_periodic_tasks(using="default") -> None:
         name=YEARLY_TASK, defaults={"task": "activities.generate_next_year", "crontab": yearly, "queue": "default"})
 
 
+HR_PERMISSIONS = ["add_activitykind", "change_activitykind", "view_activitykind", "add_kindyearrule",
+                  "change_kindyearrule", "delete_kindyearrule", "view_kindyearrule"]
+
+
+def grant_hr(sender, using="default") -> None:
+    """HR (the organization department, for the committee) edits kinds and each year's rules in the admin."""
+    create_permissions(sender, verbosity=0, using=using)
+    group, _created = Group.objects.using(using).get_or_create(name="HR")
+    group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label="activities",
+                                                                  codename__in=HR_PERMISSIONS))
+
+
 def after_migrate(sender, using="default", **kwargs):
     with transaction.atomic(using=using):
         seed_kinds(using)
         ensure_periodic_tasks(using)
+        grant_hr(sender, using)

@@ -27,6 +27,7 @@ from .attendance import (  # noqa: F401  the public surface
     settle_live,
     sign_in,
 )
+from .importer import import_attendance  # noqa: F401
 from .models import Activity, ActivityKind, Attendance, Minutes, MinutesAmendment, PlanSlot
 from .plans import SlotState, generate_plans, slot_state  # noqa: F401
 

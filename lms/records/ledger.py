@@ -72,3 +72,30 @@ def reverse(entry: StudyHourEntry, *, reason: str, created_by=None, date=None) -
 
 def hours_for_year(member, year: int) -> Decimal:
     return Decimal(StudyHourEntry.objects.filter(member=member, year=year).total_hours())
+
+
+def credit_many(member_ids, *, source: str, reference: str, title: str, hours, date: datetime.date,
+                created_by=None) -> dict[int, int]:
+    """Credit the same hours under the same reference to many members at once (an attendance import of an
+    organization-wide session): one INSERT per batch, conflicts ignored, so members already credited keep their
+    entry. Returns {member_id: entry_id} for every member given."""
+    hours = Decimal(str(hours)).quantize(Decimal("0.01"))
+    member_ids = list(dict.fromkeys(member_ids))
+    if hours <= 0 or not member_ids:
+        return {}
+    if not reference:
+        raise ValueError("a credit needs a reference so it can be recorded exactly once")
+    if not sources.is_registered(source) or source == sources.CORRECTION:
+        raise ValueError(f"{source!r} is not a registered ledger source (lms.records.sources.register)")
+    created_by_id = getattr(created_by, "pk", None)
+    with transaction.atomic():
+        StudyHourEntry.objects.bulk_create(
+            (StudyHourEntry(member_id=m, source=source, reference=reference, title=title[:200], hours=hours,
+                            date=date, year=date.year, created_by_id=created_by_id) for m in member_ids),
+            batch_size=2000, ignore_conflicts=True)
+    out: dict[int, int] = {}
+    for start in range(0, len(member_ids), 5000):
+        chunk = member_ids[start:start + 5000]
+        out.update(StudyHourEntry.objects.filter(member_id__in=chunk, source=source, reference=reference,
+                                                 reverses__isnull=True).values_list("member_id", "pk"))
+    return out

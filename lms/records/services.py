@@ -4,6 +4,6 @@ Ledger sources (``lms.records.sources``) and the requirement provider (``lms.rec
 app's extension points; the entries themselves are read through ``lms.records.models``.
 """
 
-from .ledger import CorrectionError, credit, hours_for_year, reverse
+from .ledger import CorrectionError, credit, credit_many, hours_for_year, reverse
 
-__all__ = ["CorrectionError", "credit", "hours_for_year", "reverse"]
+__all__ = ["CorrectionError", "credit", "credit_many", "hours_for_year", "reverse"]
