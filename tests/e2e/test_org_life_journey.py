@@ -74,6 +74,9 @@ def test_a_member_signs_in_by_qr_and_the_secretary_records_minutes(journey, brow
         assert phone.page.locator("#signin-error").count() == 1
         phone.problems.clear()  # the refusal is a 409 page, expected here
         phone.check("second scan refused")
+        phone.goto("/calendar/?view=list", "the member's calendar on the phone")
+        assert "专题党课：学习党章" in phone.page.locator("main").inner_text()
+        phone.goto("/calendar/", "month view on the phone")
     finally:
         phone.close()
     attendance = Attendance.objects.get(activity=activity, member=world["member"])
