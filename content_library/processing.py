@@ -7,6 +7,8 @@ the processor is chosen by dotted path, ``TALK_PROCESSOR`` in settings.
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .models import Talk
+
 DEFAULT_PROCESSOR = "media_pipeline.pipeline.submit"
 
 # What the upload forms accept; everything is still probed, so a mislabelled file fails with a reason.
@@ -25,8 +27,6 @@ def process_talk(talk, *, sync: bool = False) -> str:
 def create_talk_from_url(url: str, *, title: str, org_unit=None, created_by=None, glossary: str = ""):
     """A talk for a recording at ``url`` (a livestream replay), visible to ``org_unit``'s subtree when given,
     queued for transcription once the transaction commits."""
-    from .models import Talk
-
     talk = Talk.objects.create(
         title=title[:200], source_url=url, org_unit=org_unit, glossary=glossary,
         visibility=Talk.Visibility.SUBTREE if org_unit is not None else Talk.Visibility.ORGANIZATION,
@@ -34,3 +34,7 @@ def create_talk_from_url(url: str, *, title: str, org_unit=None, created_by=None
     )
     process_talk(talk)
     return talk
+
+
+def get_talk(talk_id):
+    return Talk.objects.filter(pk=talk_id).first() if str(talk_id).isdigit() else None

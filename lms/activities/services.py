@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content_library import services as talks
+from lms.common import uploads
 from lms.org.models import Member, OrgUnit, Role
 
 from . import access
@@ -28,7 +29,7 @@ from .attendance import (  # noqa: F401  the public surface
     sign_in,
 )
 from .importer import import_attendance  # noqa: F401
-from .models import Activity, ActivityKind, Attendance, Minutes, MinutesAmendment, PlanSlot
+from .models import Activity, ActivityKind, Attendance, Minutes, MinutesAmendment, MinutesAttachment, PlanSlot
 from .plans import SlotState, generate_plans, slot_state  # noqa: F401
 
 COMMITTEE_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_MEMBER)
@@ -150,9 +151,51 @@ def amend_minutes(activity: Activity, *, text: str, reason: str, by=None) -> Min
     return MinutesAmendment.objects.create(minutes=minutes, text=text, reason=reason[:300], created_by=by)
 
 
+ATTACHMENT_TYPES = {  # extension → (is a photo, the signature the file must start with)
+    "jpg": (True, (b"\xff\xd8\xff",)), "jpeg": (True, (b"\xff\xd8\xff",)), "png": (True, (b"\x89PNG\r\n\x1a\n",)),
+    "pdf": (False, (b"%PDF-",)), "docx": (False, (b"PK\x03\x04",)), "xlsx": (False, (b"PK\x03\x04",)),
+}
+MAX_ATTACHMENTS = 30
+
+
+def add_attachment(activity: Activity, upload, *, by=None) -> MinutesAttachment:
+    """A photo or document for the minutes (draft or submitted: photos often come later). The type is checked by
+    the file's first bytes, not only its name, so a renamed executable is refused."""
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ATTACHMENT_TYPES:
+        raise ScheduleError(_("Attach photos (JPG, PNG) or documents (PDF, DOCX, XLSX)."))
+    if uploads.is_too_large(upload, "document"):
+        raise ScheduleError(uploads.too_large("document"))
+    is_photo, signatures = ATTACHMENT_TYPES[ext]
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in signatures):
+        raise ScheduleError(_("The file's content does not match its type .%(ext)s.") % {"ext": ext})
+    minutes = Minutes.objects.filter(activity=activity).first()
+    if minutes is None:
+        raise ScheduleError(_("Write the minutes first; attachments belong to them."))
+    if minutes.attachments.count() >= MAX_ATTACHMENTS:
+        raise ScheduleError(_("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS})
+    attachment = MinutesAttachment(minutes=minutes, name=name, is_photo=is_photo, uploaded_by=by)
+    attachment.file.save(f"minutes-{activity.pk}.{ext}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
 def attach_replay(activity: Activity, *, url: str, by=None):
     """The replay of a live session goes through the media pipeline (transcribed, searchable) and is linked."""
     talk = talks.create_talk_from_url(url, title=activity.title, org_unit=activity.unit, created_by=by)
+    Activity.objects.filter(pk=activity.pk).update(replay_talk_id=talk.pk)
+    activity.replay_talk_id = talk.pk
+    return talk
+
+
+def link_replay(activity: Activity, talk_id: int):
+    """An uploaded recording (a talk already in the library, transcribed by the pipeline) as the replay."""
+    talk = talks.get_talk(talk_id)
+    if talk is None:
+        raise ScheduleError(_("No talk with that number in the library."))
     Activity.objects.filter(pk=activity.pk).update(replay_talk_id=talk.pk)
     activity.replay_talk_id = talk.pk
     return talk

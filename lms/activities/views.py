@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from lms.org.scope import member_of, require_member
 
 from . import access, services, signin
 from .api import signin_message
-from .models import Activity, ActivityKind, Attendance, LeaveRequest, Minutes, PlanSlot
+from .models import Activity, ActivityKind, Attendance, LeaveRequest, Minutes, MinutesAttachment, PlanSlot
 from .plans import slot_state
 
 
@@ -278,6 +278,35 @@ def minutes(request, pk):
 
 @require_POST
 @login_required
+def add_attachment(request, pk):
+    activity = _managed_activity(request, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise services.ScheduleError(_("Choose a file to attach."))
+        services.add_attachment(activity, upload, by=request.user)
+        messages.success(request, _("Attached."))
+    except services.ScheduleError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("activities:detail", args=[activity.pk]) + "#minutes")
+
+
+@login_required
+def attachment(request, pk):
+    """Attachments are served after the activity's access rule, never as public media files."""
+    item = get_object_or_404(MinutesAttachment.objects.select_related("minutes__activity"), pk=pk)
+    activity = item.minutes.activity
+    if not (access.can_manage(request.user, activity)
+            or (item.minutes.submitted_at and access.can_view(request.user, activity))):
+        raise Http404
+    response = FileResponse(item.file.open("rb"), as_attachment=not item.is_photo, filename=item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_POST
+@login_required
 def activity_action(request, pk, action):
     activity = _managed_activity(request, pk)
     try:
@@ -287,6 +316,9 @@ def activity_action(request, pk, action):
             if activity.status == Activity.Status.HELD:
                 raise services.ScheduleError(_("A held activity cannot be cancelled; correct its attendance."))
             services.cancel(activity, by=request.user)
+        elif action == "replay" and request.POST.get("talk"):
+            services.link_replay(activity, request.POST["talk"])
+            messages.success(request, _("The replay is linked."))
         elif action == "replay":
             url = forms.URLField(max_length=1000).clean(request.POST.get("url", ""))
             services.attach_replay(activity, url=url, by=request.user)

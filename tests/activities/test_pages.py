@@ -78,3 +78,41 @@ def test_marking_leave_and_minutes_through_the_pages(lecture, people, org):
     assert minutes.content == "会议记录正文"  # submitted minutes do not change
     page = client_for(people["m1"]).get(f"/activities/{lecture.pk}/").content.decode()
     assert "会议记录正文" in page  # members read submitted minutes
+
+
+def test_minutes_attachments_are_checked_by_content_and_served_to_who_may_see(lecture, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lms.activities.models import MinutesAttachment
+
+    secretary = client_for(people["sec1"])
+    url = f"/activities/{lecture.pk}/minutes/attachments/"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    r = secretary.post(url, {"file": SimpleUploadedFile("photo.png", png)})
+    assert r.status_code == 302 and not MinutesAttachment.objects.exists()  # no minutes yet
+    secretary.post(f"/activities/{lecture.pk}/minutes/", {"content": "草稿"})
+    secretary.post(url, {"file": SimpleUploadedFile("photo.png", png)})
+    secretary.post(url, {"file": SimpleUploadedFile("evil.png", b"MZ\x90\x00 not an image")})
+    secretary.post(url, {"file": SimpleUploadedFile("run.exe", b"MZ")})
+    assert client_for(people["m1"]).post(url, {"file": SimpleUploadedFile("p.png", png)}).status_code == 403
+    item = MinutesAttachment.objects.get()
+    assert item.is_photo and item.name == "photo.png"
+    assert secretary.get(f"/activities/attachments/{item.pk}/").status_code == 200
+    assert client_for(people["m1"]).get(f"/activities/attachments/{item.pk}/").status_code == 404  # draft
+    secretary.post(f"/activities/{lecture.pk}/minutes/", {"content": "会议记录", "submit": "1"})
+    body = b"".join(client_for(people["m1"]).get(f"/activities/attachments/{item.pk}/").streaming_content)
+    assert body == png
+    assert client_for(people["m2"]).get(f"/activities/attachments/{item.pk}/").status_code == 404
+
+
+def test_an_uploaded_recording_can_be_the_replay(lecture, people):
+    from tests.content_library.conftest import make_ready_talk
+
+    talk = make_ready_talk("回放")
+    secretary = client_for(people["sec1"])
+    secretary.post(f"/activities/{lecture.pk}/replay/", {"talk": str(talk.pk)})
+    lecture.refresh_from_db()
+    assert lecture.replay_talk_id == talk.pk
+    secretary.post(f"/activities/{lecture.pk}/replay/", {"talk": "999999"})
+    lecture.refresh_from_db()
+    assert lecture.replay_talk_id == talk.pk
