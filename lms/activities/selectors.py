@@ -30,6 +30,7 @@ class HeldActivity:
     has_minutes: bool
     lecturer: str = ""
     place: str = ""
+    guests: int = 0
 
     @property
     def attendance_rate(self) -> float | None:
@@ -64,16 +65,20 @@ def held_activities(unit_q: Q, start: datetime.date, end: datetime.date) -> list
     qs = (Activity.objects.filter(unit_q, status=Activity.Status.HELD, starts_at__date__gte=start,
                                   starts_at__date__lte=end)
           .annotate(n_expected=Count("attendances", filter=Q(attendances__is_guest=False)),
-                    n_attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED)),
+                    # Attended counts the expected attendees only, so the rate never passes 100 %; guests apart.
+                    n_attended=Count("attendances", filter=Q(attendances__status__in=ATTENDED,
+                                                             attendances__is_guest=False)),
+                    n_guests=Count("attendances", filter=Q(attendances__status__in=ATTENDED,
+                                                           attendances__is_guest=True)),
                     n_leave=Count("attendances", filter=Q(attendances__status=Attendance.Status.LEAVE)))
           .values_list("pk", "unit_id", "kind__code", "kind__name", "title", "starts_at", "ends_at", "n_expected",
-                       "n_attended", "n_leave", "lecturer", "place")
+                       "n_attended", "n_leave", "lecturer", "place", "n_guests")
           .order_by("unit__path", "starts_at", "pk"))
     rows = list(qs)
     with_minutes = set(Minutes.objects.filter(activity_id__in=[r[0] for r in rows], submitted_at__isnull=False)
                        .values_list("activity_id", flat=True)) if rows else set()
-    return [HeldActivity(pk, unit_id, code, name, title, s, e, exp, att, leave, pk in with_minutes, lect, place)
-            for pk, unit_id, code, name, title, s, e, exp, att, leave, lect, place in rows]
+    return [HeldActivity(pk, unit_id, code, name, title, s, e, exp, att, leave, pk in with_minutes, lect, place, guests)
+            for pk, unit_id, code, name, title, s, e, exp, att, leave, lect, place, guests in rows]
 
 
 def plan_completion(unit_q: Q, start: datetime.date, end: datetime.date, today: datetime.date) -> dict[int, UnitPlan]:
@@ -93,12 +98,14 @@ def plan_completion(unit_q: Q, start: datetime.date, end: datetime.date, today: 
 
 
 def attendance_by_member(member_q: Q, start: datetime.date, end: datetime.date) -> dict[int, dict[str, int]]:
-    """Per member: expected, attended, leave and absent counts over held activities in [start, end]."""
+    """Per member: expected, attended (of those expected), guest (attended without being expected), leave and
+    absent counts over held activities in [start, end]."""
     rows = (Attendance.objects.filter(member_q, activity__status=Activity.Status.HELD,
                                       activity__starts_at__date__gte=start, activity__starts_at__date__lte=end)
             .values("member_id").annotate(
                 expected=Count("pk", filter=Q(is_guest=False)),
-                attended=Count("pk", filter=Q(status__in=ATTENDED)),
+                attended=Count("pk", filter=Q(status__in=ATTENDED, is_guest=False)),
+                guest=Count("pk", filter=Q(status__in=ATTENDED, is_guest=True)),
                 leave=Count("pk", filter=Q(status=Attendance.Status.LEAVE)),
                 absent=Count("pk", filter=Q(status__in=(Attendance.Status.ABSENT, Attendance.Status.EXPECTED))))
             .order_by())

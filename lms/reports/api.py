@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -106,7 +106,7 @@ class ReportListView(APIView):
 
 
 class ReportView(_JSONErrors, APIView):
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer, PDFRenderer]
 
     @extend_schema(operation_id="reports_run", parameters=REPORT_PARAMS, responses={
         200: OpenApiResponse(OpenApiTypes.OBJECT, description="JSON page of rows, or the CSV/XLSX file."),
@@ -128,6 +128,16 @@ class ReportView(_JSONErrors, APIView):
             audit.record(request.user, audit.Action.EXPORT, name, params=params, scope=run.scope, fmt=fmt,
                          channel=audit.Channel.API)
             return services.stream_response(run, fmt, language)
+        if fmt == "pdf":
+            try:
+                content = pdf.report_pdf(run, language)
+            except pdf.PdfFontMissing as exc:
+                raise APIException(str(exc)) from exc
+            audit.record(request.user, audit.Action.EXPORT, name, params=params, scope=run.scope, fmt="pdf",
+                         channel=audit.Channel.API)
+            response = HttpResponse(content, content_type="application/pdf")
+            response["Content-Disposition"] = content_disposition_header(True, run.filename("pdf"))
+            return response
         page = _positive_int(request.query_params.get("page"), 1, "page")
         size = _positive_int(request.query_params.get("page_size"), 500, "page_size", MAX_PAGE_SIZE)
         rows, total = exporting.json_rows(run, offset=(page - 1) * size, limit=size)
@@ -269,6 +279,13 @@ def _entry(e) -> dict:
             "reversed_by": getattr(getattr(e, "reversal", None), "id", None)}
 
 
+def _org_life(life) -> dict:
+    return {"expected": life.expected, "attended": life.attended, "leave": life.leave, "absent": life.absent,
+            "activities": [{"id": a.activity_id, "starts_at": a.starts_at.isoformat(), "kind": a.kind,
+                            "title": a.title, "status": a.status, "status_label": a.status_label, "note": a.note}
+                           for a in life.lines]}
+
+
 class ArchiveView(_JSONErrors, APIView):
     @extend_schema(operation_id="archive_retrieve", parameters=[PERIOD_PARAMS[0]], responses=OpenApiTypes.OBJECT)
     def get(self, request, member_id):
@@ -294,6 +311,7 @@ class ArchiveView(_JSONErrors, APIView):
                               "max_score": _hours(q.max_score), "passed": q.passed,
                               "submitted_at": q.submitted_at.isoformat() if q.submitted_at else None}
                              for q in archive.quiz_results],
+            "organizational_life": _org_life(archive.org_life),
             "generated_at": archive.generated_at.isoformat(),
         })
 

@@ -11,8 +11,9 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from lms.common import exports
 
-        # definitions: register the built-in reports; tasks: registered here, services.py sends them by name
-        from . import audit, bootstrap, definitions, navigation, tasks  # noqa: F401
+        # definitions: register the built-in reports (activity_reports: organizational life, after them);
+        # tasks: registered here, services.py sends them by name
+        from . import activity_reports, audit, bootstrap, definitions, navigation, tasks  # noqa: F401
 
         navigation.register_entries()
         exports.set_auditor(audit.record_export)  # every table exported from a page goes into the audit log

@@ -4,9 +4,12 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from lms.activities import selectors as org_life
 from lms.org.models import Member
 from lms.records import sources as ledger_sources
 from lms.records.models import StudyHourEntry
@@ -25,6 +28,49 @@ class SourceGroup:
     hours: Decimal = ZERO  # net of reversals
 
 
+# Attendance statuses in this app's catalogue, so the archive reads the same whatever the activities app ships.
+ATTENDANCE_STATUS = {
+    "expected": pgettext_lazy("attendance status", "Expected"),
+    "present": pgettext_lazy("attendance status", "Present"),
+    "late": pgettext_lazy("attendance status", "Late"),
+    "leave": pgettext_lazy("attendance status", "Excused leave"),
+    "absent": pgettext_lazy("attendance status", "Absent"),
+}
+
+
+@dataclass
+class OrgLifeLine:
+    """One activity of the member's organizational life in the archive's period."""
+
+    activity_id: int
+    starts_at: datetime.datetime
+    kind: str
+    title: str
+    status: str
+    status_label: str
+    note: str
+
+
+@dataclass
+class OrgLife:
+    """The member's organizational life: counts over activities held (as the attendance report counts them)
+    and the activities themselves."""
+
+    lines: list[OrgLifeLine] = field(default_factory=list)
+    expected: int = 0
+    attended: int = 0
+    leave: int = 0
+    absent: int = 0
+
+
+def build_org_life(member: Member, start: datetime.date, end: datetime.date) -> OrgLife:
+    lines = [OrgLifeLine(a.activity_id, timezone.localtime(a.starts_at), a.kind_name, a.title, a.status,
+                         str(ATTENDANCE_STATUS.get(a.status, a.status_label)), a.note)
+             for a in org_life.member_record(member, start, end)]
+    counts = org_life.attendance_by_member(Q(member_id=member.pk), start, end).get(member.pk, {})
+    return OrgLife(lines, **{k: counts.get(k, 0) for k in ("expected", "attended", "leave", "absent")})
+
+
 @dataclass
 class Archive:
     member: Member
@@ -36,6 +82,7 @@ class Archive:
     assignments: list
     quiz_results: list
     generated_at: datetime.datetime
+    org_life: OrgLife = field(default_factory=OrgLife)
 
     @property
     def compliant(self) -> bool | None:
@@ -79,6 +126,7 @@ def build_archive(member: Member, year: int) -> Archive:
         assignments=sources.member_assignments(member, period),
         quiz_results=sources.member_quiz_results(member, period),
         generated_at=timezone.localtime(),
+        org_life=build_org_life(member, period.start, period.end),
     )
 
 

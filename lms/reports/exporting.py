@@ -20,9 +20,10 @@ from openpyxl.styles import Font
 
 from lms.common.tabular import safe_row, xlsx_cells
 
+from . import pdf
 from .registry import ReportRun
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "pdf")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -173,7 +174,7 @@ def write_json(run: ReportRun, fileobj) -> int:
     return total
 
 
-WRITERS = {"csv": write_csv, "xlsx": write_xlsx}
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": pdf.write_report_pdf}
 
 
 def write(run: ReportRun, fmt: str, language: str, fileobj) -> int:

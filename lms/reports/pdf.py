@@ -5,13 +5,15 @@ so a clean machine needs nothing else; ``settings.LMS_PDF_FONT`` may point to
 another TTF/OTF, and common system CJK fonts are tried last.
 """
 
+import datetime
 import io
 import logging
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, WrapMode, XPos, YPos
@@ -84,12 +86,12 @@ def _day(value) -> str:
 class ArchivePDF(FPDF):
     """A4 portrait; header with the organization, footer with the member and page numbers."""
 
-    def __init__(self, generated_at=None):
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, generated_at=None, *, orientation: str = "P", title: str | None = None):
+        super().__init__(orientation=orientation, unit="mm", format="A4")
         self.add_font(FONT, "", str(font_path()))
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(16, 16, 16)
-        self.set_title(_("Education and training archive"))
+        self.set_title(title or _("Education and training archive"))
         self.set_creator(str(settings.WAGTAIL_SITE_NAME))
         self.generated_at = generated_at or timezone.localtime()
         self.footer_text = ""
@@ -201,6 +203,7 @@ class ArchivePDF(FPDF):
                  for q in archive.quiz_results],
                 [82, 40, 30, 30],
             )
+        self.org_life(archive)
         self.heading(_("Corrections"))
         if archive.corrections:
             self.grid(
@@ -219,6 +222,22 @@ class ArchivePDF(FPDF):
         self.set_font(FONT, size=10)
         self.cell(90, 6, _("Member signature:"))
         self.cell(0, 6, _("Reviewed by (seal):"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+    def org_life(self, archive: Archive):
+        life = archive.org_life
+        self.heading(_("Organizational life"))
+        self.note(_("Expected at %(expected)s activities held: attended %(attended)s, excused leave %(leave)s, "
+                    "absent %(absent)s.") % {"expected": life.expected, "attended": life.attended,
+                                             "leave": life.leave, "absent": life.absent})
+        if life.lines:
+            self.grid(
+                [_("Date"), _("Kind"), _("Activity"), _("Attendance"), _("Remark")],
+                [[_date(a.starts_at), a.kind, a.title, a.status_label, a.note] for a in life.lines],
+                [30, 26, 70, 22, 30],
+            )
+        else:
+            self.note(_("No organizational life this year."))
 
 
 def _score(attempt) -> str:
@@ -280,3 +299,117 @@ def archives_zip_bytes(archives) -> tuple[bytes, int]:
     buf = io.BytesIO()
     count = archives_zip(archives, buf)
     return buf.getvalue(), count
+
+
+# -- report runs --------------------------------------------------------------------------------------------
+PDF_MAX_ROWS = 5000  # a printable document; the XLSX download has every row
+WIDTH_BY_KIND = {"number": 1.2, "date": 2.0, "datetime": 2.8, "text": 2.6}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, datetime.datetime):
+        return _date(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | float):
+        return _fmt_hours(value)
+    return str(value)
+
+
+class ReportPDF(ArchivePDF):
+    """A4 landscape: a report as a table under its title, scope (or branch) and period, optionally signed."""
+
+    def __init__(self, title: str):
+        super().__init__(orientation="L", title=title)
+
+    def section(self, title: str, lines: list[str], footer: str):
+        self.add_page()  # prints the previous section's footer first
+        self.footer_text = footer
+        self.set_font(FONT, size=16)
+        self.cell(0, 10, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, size=10)
+        for line in lines:
+            self.cell(0, 6, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(3)
+
+    def signature(self):
+        if self.get_y() > self.h - 36:
+            self.add_page()
+        self.ln(10)
+        self.set_font(FONT, size=11)
+        self.cell(0, 7, _("Branch secretary's signature: ________________    Date: ________________"),
+                  align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def render_report(run, language: str, *, max_rows: int = PDF_MAX_ROWS) -> tuple[bytes, int]:
+    """A report run as a PDF in ``language``; returns (content, rows). A report may set ``pdf_group_by`` (a
+    column key: one section per value, e.g. per branch, each on a new page), ``pdf_signature`` (the branch
+    secretary's signature line under each section) and ``pdf_widths`` (relative widths by column key)."""
+    with translation.override(language):
+        report = run.report
+        columns = run.columns
+        title = str(report.title)
+        keys = [c.key for c in columns]
+        group_by = getattr(report, "pdf_group_by", "") or ""
+        gi = keys.index(group_by) if group_by in keys else None
+        shown = [i for i in range(len(columns)) if i != gi]
+        head = [str(columns[i].label) for i in shown]
+        widths_by_key = getattr(report, "pdf_widths", {}) or {}
+        widths = [widths_by_key.get(columns[i].key, WIDTH_BY_KIND.get(columns[i].kind, 2.6)) for i in shown]
+        displays = [(i, c.display) for i, c in enumerate(columns) if c.display is not None]
+        period = _("Period: %(start)s to %(end)s") % {"start": run.period.start.isoformat(),
+                                                     "end": run.period.end.isoformat()}
+        signed = bool(getattr(report, "pdf_signature", False))
+        pdf = ReportPDF(title)
+
+        def flush(group, rows, note=""):
+            if gi is not None and group:
+                place = _("Branch: %(branch)s") % {"branch": group}
+            else:
+                place = _("Scope: %(scope)s") % {"scope": run.scope.label}
+            pdf.section(title, [place, period], f"{title} · {group or run.scope.label} · {run.period.label}")
+            if rows:
+                pdf.grid(head, rows, widths)
+            else:
+                pdf.note(_("No rows"))
+            if note:
+                pdf.note(note)
+            if signed:
+                pdf.signature()
+
+        group, rows, total, cut = None, [], 0, False
+        for row in run.rows():
+            if total >= max_rows:
+                cut = True
+                break
+            for i, show in displays:
+                row[i] = show(row[i])
+            value = row[gi] if gi is not None else None
+            if total and value != group:
+                flush(group, rows)
+                rows = []
+            group = value
+            rows.append([_cell(row[i]) for i in shown])
+            total += 1
+        flush(group, rows, _("Only the first %(n)d rows are shown; the XLSX download has all of them.")
+              % {"n": max_rows} if cut else "")
+        return bytes(pdf.output()), total
+
+
+def report_pdf(run, language: str) -> bytes:
+    return render_report(run, language)[0]
+
+
+def write_report_pdf(run, language: str, fileobj) -> int:
+    """The exporters' signature (``exporting.WRITERS``): write the PDF, return the number of rows."""
+    content, rows = render_report(run, language)
+    fileobj.write(content)
+    return rows
+
+
+def report_pdf_filename(run) -> str:
+    return run.filename("pdf")

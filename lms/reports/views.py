@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +17,15 @@ from django.views.decorators.http import require_POST
 from lms.org.models import Role
 from lms.org.scope import managed_units
 
-from . import access, audit, services
+from . import access, audit, pdf, services
 from .models import AuditLogEntry, ExportJob, ReportSubscription
 from .registry import REPORTS, available_reports, get_report
 from .units import unit_choices
 
 PREVIEW_ROWS = 200
 CHART_BRANCHES = 40
-SUBSCRIBABLE = ("hours_summary", "compliance", "branch_ledger", "training_records")
+SUBSCRIBABLE = ("hours_summary", "compliance", "branch_ledger", "training_records", "org_life_ledger",
+                "org_life_completion", "org_life_attendance", "org_life_branch_attendance")
 
 
 def _units_for_filter(user):
@@ -56,6 +57,12 @@ def _bars(chart: list[dict]) -> dict:
     return {"bars": shown, "total": len(chart), "cut": len(chart) > len(shown)}
 
 
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @login_required
 def report_page(request, name):
     report = get_report(name)
@@ -80,6 +87,14 @@ def report_page(request, name):
             return redirect("reports:reports-exports")
         audit.record(request.user, audit.Action.EXPORT, name, params=params, scope=run.scope, fmt=fmt)
         return services.stream_response(run, fmt, language)
+    if fmt == "pdf":
+        try:
+            content = pdf.report_pdf(run, language)
+        except pdf.PdfFontMissing as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("reports:reports-page", args=[name]))
+        audit.record(request.user, audit.Action.EXPORT, name, params=params, scope=run.scope, fmt="pdf")
+        return pdf_response(content, run.filename("pdf"))
     if fmt and fmt != "html":
         messages.error(request, _("Unknown format %(fmt)s.") % {"fmt": fmt})
     rows = list(report.page(run, 0, PREVIEW_ROWS + 1))

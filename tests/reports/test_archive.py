@@ -18,7 +18,7 @@ def test_archive_groups_hours_by_source(world):
     archive = build_archive(world["m1"], YEAR)
     hours = {g.source: g.hours for g in archive.groups}
     assert hours == {"course": Decimal("10.00"), "lesson": Decimal("2.50"), "quiz": Decimal("1.00"),
-                     "live": Decimal("4.00"), "offline": Decimal("8.00")}
+                     "activity": Decimal("0.00"), "live": Decimal("4.00"), "offline": Decimal("8.00")}
     assert archive.total == Decimal("25.50") and archive.required == Decimal(32)
     assert archive.shortfall == Decimal("6.50") and archive.compliant is False and archive.percent == 79
     course = next(g for g in archive.groups if g.source == "course")
