@@ -39,3 +39,10 @@ def csrf_failure(request, reason=""):
 
     return (_api_error(request, 403, _("The request was refused: log in again or send your API token."),
                        "csrf_failed") or default(request, reason))
+
+
+def me_page(request):
+    """「我的」: account, notifications, language (placeholder; being built)."""
+    from django.shortcuts import redirect
+
+    return redirect("progress:my-learning")
