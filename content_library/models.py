@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -201,7 +202,7 @@ class TranscriptEdit(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LINE = "line", _("Line")
+        LINE = "line", pgettext_lazy("transcript edit", "Line")
         TERM = "term", _("Term across the talk")
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="transcript_edits", verbose_name=_("talk"))

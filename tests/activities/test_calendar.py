@@ -233,12 +233,13 @@ def test_the_feed_page_shows_the_absolute_address_once_created(people):
 def test_the_feed_is_valid_icalendar_with_the_lecture(lecture, people, assigned, time_machine):
     client = client_for(people["m1"])
     feed = make_feed(client)
-    response = Client().get(f"/calendar/{feed.token}.ics")  # a calendar app: no session
+    # A calendar app: no session and no Accept-Language, so the feed speaks the site's language, Chinese.
+    response = Client().get(f"/calendar/{feed.token}.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     cal = Calendar.from_ical(response.content)
     assert str(cal["VERSION"]) == "2.0" and "Member Education Platform" in str(cal["PRODID"])
-    assert str(cal["X-WR-CALNAME"]) == f"Work calendar · {people['m1'].name}"
+    assert str(cal["X-WR-CALNAME"]) == f"工作日历 · {people['m1'].name}"
     events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
     vevent = events[f"activity-{lecture.pk}@testserver"]
     start, end = vevent.decoded("DTSTART"), vevent.decoded("DTEND")
@@ -251,7 +252,7 @@ def test_the_feed_is_valid_icalendar_with_the_lecture(lecture, people, assigned,
     assert isinstance(vevent.decoded("DTSTAMP"), datetime.datetime)
     due = events[f"training-assignment-{assigned.pk}@testserver"]
     assert due.decoded("DTSTART") == datetime.date(2026, 5, 25) and due.decoded("DTEND") == datetime.date(2026, 5, 26)
-    assert str(due["SUMMARY"]) == "Due: 党章党规学习"
+    assert str(due["SUMMARY"]) == "截止：党章党规学习"
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
 
 
