@@ -5,6 +5,8 @@ so an organization-wide session of a hundred thousand members imports in seconds
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,37 +71,46 @@ def import_attendance(activity: Activity, data: bytes, filename: str, *, dry_run
 
 
 def _apply(activity: Activity, wanted: dict[int, tuple[str, str]], report: ImportReport, created_by) -> None:
-    existing = {a.member_id: a for a in Attendance.objects.filter(activity=activity, member_id__in=list(wanted))
-                .select_for_update()} if len(wanted) <= CHUNK else {
-        a.member_id: a for a in Attendance.objects.filter(activity=activity).select_for_update()}
+    """Set-based: the rows are compared in memory, then written by one UPDATE per (status, note, newly attended)
+    group and chunk — Django's bulk_update builds a CASE per row, far too slow for a hundred thousand."""
+    rows = Attendance.objects.filter(activity=activity).select_for_update()
+    if len(wanted) <= CHUNK:
+        rows = rows.filter(member_id__in=list(wanted))
+    current = {m: (status, note) for m, status, note in rows.values_list("member_id", "status", "note")}
     now = timezone.now()
-    new, changed, to_credit, undo = [], [], [], []
+    new, undo, to_credit = [], [], []
+    groups: dict[tuple[str, str, bool], list[int]] = {}
     for member_id, (status, note) in wanted.items():
-        att = existing.get(member_id)
-        if att is None:
+        old, old_note = current.get(member_id, (None, ""))
+        if old is None:
             new.append(Attendance(activity=activity, member_id=member_id, status=status, note=note, is_guest=True,
                                   method=Attendance.Method.IMPORT if status in ATTENDED else "",
                                   signed_in_at=activity.starts_at if status in ATTENDED else None))
             if status in ATTENDED:
                 to_credit.append(member_id)
             continue
-        if att.status == status and att.note == note:
-            report.unchanged += 1
-            continue
-        if att.status in ATTENDED and status not in ATTENDED:
+        if old in ATTENDED and status not in ATTENDED:
             undo.append((member_id, status, note))  # a reversal: rare, through the one-by-one path
             continue
-        if status in ATTENDED and att.status not in ATTENDED:
+        if old == status and old_note == note:
+            report.unchanged += 1
+            continue
+        newly = status in ATTENDED and old not in ATTENDED
+        if newly:
             to_credit.append(member_id)
-            att.method = Attendance.Method.IMPORT
-            att.signed_in_at = att.signed_in_at or activity.starts_at
-        att.status, att.note, att.updated_at = status, note, now
-        changed.append(att)
+        groups.setdefault((status, note, newly), []).append(member_id)
     Attendance.objects.bulk_create(new, batch_size=2000)
-    Attendance.objects.bulk_update(changed, ["status", "note", "method", "signed_in_at", "updated_at"],
-                                   batch_size=2000)
+    updated = 0
+    for (status, note, newly), members in groups.items():
+        fields = {"status": status, "note": note, "updated_at": now}
+        if newly:
+            fields.update(method=Attendance.Method.IMPORT,
+                          signed_in_at=Coalesce("signed_in_at", Value(activity.starts_at)))
+        for start in range(0, len(members), CHUNK):
+            chunk = members[start:start + CHUNK]
+            updated += Attendance.objects.filter(activity=activity, member_id__in=chunk).update(**fields)
+    report.updated += updated + len(undo)
     report.created += len(new)
-    report.updated += len(changed) + len(undo)
     for member_id, status, note in undo:
         try:
             mark(activity, Member(pk=member_id), status, by=created_by, note=note)
@@ -117,16 +128,18 @@ def _credit_bulk(activity: Activity, member_ids: list[int], created_by) -> None:
                                  title=activity.title, hours=rule.credited_hours,
                                  date=timezone.localtime(activity.starts_at).date(), created_by=created_by)
     ids = list(entries)
-    rows: dict[int, Attendance] = {}
     spent: set[int] = set()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        rows.update((a.member_id, a) for a in Attendance.objects.filter(activity=activity, member_id__in=chunk))
         spent.update(StudyHourEntry.objects.filter(reverses_id__in=[entries[m] for m in chunk])
                      .values_list("member_id", flat=True))
-    for member_id, entry_id in entries.items():
-        if member_id in spent:
-            _credit(rows[member_id], activity, created_by=created_by)  # the next reference number
-        else:
-            rows[member_id].credit_entry_id = entry_id
-    Attendance.objects.bulk_update(list(rows.values()), ["credit_entry_id"], batch_size=2000)
+    ref = reference(activity.pk)
+    entry_of_member = StudyHourEntry.objects.filter(member_id=OuterRef("member_id"), source=SOURCE, reference=ref,
+                                                    reverses__isnull=True).values("pk")[:1]
+    fresh = [m for m in ids if m not in spent]
+    for start in range(0, len(fresh), CHUNK):
+        Attendance.objects.filter(activity=activity, member_id__in=fresh[start:start + CHUNK]).update(
+            credit_entry_id=Subquery(entry_of_member))
+    for att in Attendance.objects.filter(activity=activity, member_id__in=list(spent)):
+        _credit(att, activity, created_by=created_by)  # an earlier credit was reversed: the next reference number
+        att.save(update_fields=["credit_entry_id"])

@@ -5,7 +5,6 @@ whatever the number of branches, never one query per branch or member."""
 import datetime
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
@@ -112,7 +111,7 @@ class OrgLifeLedger(Report):
                                  a.id))
         for a in held:
             branch = units.full_name(branch_of[a.unit_id])
-            yield [branch, a.kind_code, timezone.localtime(a.starts_at).date(), a.title, a.lecturer, a.place,
+            yield [branch, a.kind_code, a.day, a.title, a.lecturer, a.place,
                    a.minutes, a.expected, a.attended, a.leave, rate(a.attended, a.expected), a.has_minutes]
 
 
