@@ -19,8 +19,14 @@ from . import services
 ACTIVITY_WRITE_SECONDS = 60
 
 
+# The installable app's shell holds nothing personal; a redirect there would stop the browser installing or
+# updating the service worker for members who still owe a password change or a second factor.
+APP_SHELL = ("/sw.js", "/manifest.webmanifest", "/offline/")
+
+
 def _is_asset(path: str) -> bool:
-    return any(prefix and path.startswith(prefix) for prefix in (settings.STATIC_URL, settings.MEDIA_URL))
+    return path in APP_SHELL or any(prefix and path.startswith(prefix)
+                                    for prefix in (settings.STATIC_URL, settings.MEDIA_URL))
 
 
 class SessionIdleTimeoutMiddleware:
@@ -146,4 +152,4 @@ class MFAMiddleware:
         if enrolment:  # setting up may wait until a forced password change is done
             allowed += [reverse("accounts:mfa"), reverse("accounts:password_change"),
                         reverse("accounts:password_change_done")]
-        return path == "/healthz" or any(path.startswith(p) for p in allowed)
+        return path == "/healthz" or path in APP_SHELL or any(path.startswith(p) for p in allowed)
