@@ -59,6 +59,11 @@ def generate_plans(year: int, units=None, *, since: datetime.date | None = None)
         rows = list(OrgUnit.objects.filter(pk__in=ids).values_list("pk", "kind"))
     before = PlanSlot.objects.filter(year=year).count()
     per_kind = {kind: _slot_rows(kind, year, rules, since) for kind in {k for _u, k in rows}}
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            for kind, slots in per_kind.items():
+                _insert_postgresql([u for u, k in rows if k == kind], year, slots)
+        return PlanSlot.objects.filter(year=year).count() - before
     batch: list[tuple] = []
     with transaction.atomic():
         for unit_id, unit_kind in rows:
@@ -69,6 +74,22 @@ def generate_plans(year: int, units=None, *, since: datetime.date | None = None)
         if batch:
             _insert(batch)
     return PlanSlot.objects.filter(year=year).count() - before
+
+
+def _insert_postgresql(unit_ids: list[int], year: int, slots: list[tuple]) -> None:
+    """Every unit × every slot of its kind in one statement per batch of units: PostgreSQL builds the rows."""
+    if not unit_ids or not slots:
+        return
+    table = PlanSlot._meta.db_table
+    values = ", ".join(["(%s, %s, %s::date, %s::date)"] * len(slots))
+    params_slots = [v for slot in slots for v in slot]
+    with connection.cursor() as cursor:
+        for start in range(0, len(unit_ids), 5000):
+            cursor.execute(
+                f"INSERT INTO {table} (unit_id, kind_id, year, seq, window_start, window_end) "
+                f"SELECT u.id, s.kind_id, %s, s.seq, s.ws, s.we FROM unnest(%s::integer[]) AS u(id) "
+                f"CROSS JOIN (VALUES {values}) AS s(kind_id, seq, ws, we) ON CONFLICT DO NOTHING",
+                [year, unit_ids[start:start + 5000], *params_slots])
 
 
 INSERT_ROWS = 1000  # 6 parameters a row: within SQLite's limit of 32,766 per statement
