@@ -48,6 +48,9 @@ class KindSerializer(serializers.ModelSerializer):
 class ActivitySerializer(serializers.ModelSerializer):
     kind_code = serializers.CharField(source="kind.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    # Plain strings on output: "" when there is no link (a URL field's schema would reject the empty string).
+    online_url = serializers.CharField(read_only=True)
+    stream_url = serializers.CharField(read_only=True)
     plan_slot = serializers.SerializerMethodField()
     my_status = serializers.SerializerMethodField()
 

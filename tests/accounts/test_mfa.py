@@ -199,14 +199,14 @@ def test_plain_members_are_never_asked(member, settings):
     client = password_login("/accounts/login/", member.user.username, "Old-secret-2026")
     assert client.session[mfa.SESSION_MFA] == ""
     assert client.get("/my/").status_code == 200
-    assert client.get(VERIFY_URL)["Location"] == "/"  # nothing to verify
+    assert client.get(VERIFY_URL)["Location"] == "/today/"  # nothing to verify: on to the home
 
 
 def test_next_must_stay_on_this_site(hr):
     device = authenticator_for(hr.user)
     client = password_login("/accounts/login/", hr.user.username, HR_PASSWORD)
     response = client.post(VERIFY_URL, {"code": code_for(device), "next": "https://evil.example/"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/today/"  # not the foreign address: the home
 
 
 def test_logout_possible_before_the_code(hr):
