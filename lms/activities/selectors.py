@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -24,8 +26,8 @@ class HeldActivity:
     kind_code: str
     kind_name: str
     title: str
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    start_ts: int  # seconds since the epoch: ordering without a timezone-aware datetime per row
+    minutes: int  # how long it lasted
     expected: int
     attended: int
     leave: int
@@ -39,9 +41,6 @@ class HeldActivity:
     def attendance_rate(self) -> float | None:
         return self.attended / self.expected if self.expected else None
 
-    @property
-    def minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
 @dataclass
@@ -77,19 +76,33 @@ def held_activities(unit_q: Q, start: datetime.date, end: datetime.date) -> list
                   leave=Count("pk", filter=Q(status=Attendance.Status.LEAVE)),
                   guests=Count("pk", filter=Q(status__in=ATTENDED, is_guest=True)))
         .order_by().values_list("activity_id", "expected", "attended", "leave", "guests"))}
+    start_ts, minutes = _epoch_and_minutes()
     rows = (base.annotate(day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone()),
+                          start_ts=RawSQL(start_ts, ()), duration=RawSQL(minutes, ()),
                           has_minutes=Exists(Minutes.objects.filter(activity=OuterRef("pk"),
                                                                     submitted_at__isnull=False)))
-            .values_list("pk", "unit_id", "kind__code", "kind__name", "title", "starts_at", "ends_at", "lecturer",
+            .values_list("pk", "unit_id", "kind__code", "kind__name", "title", "start_ts", "duration", "lecturer",
                          "place", "day", "has_minutes")
             .order_by("unit__path", "starts_at", "pk"))
     none = (0, 0, 0, 0)
     out = []
-    for pk, unit_id, code, name, title, s, e, lecturer, place, day, minutes in rows.iterator(chunk_size=5000):
+    for pk, unit_id, code, name, title, ts, length, lecturer, place, day, recorded in rows.iterator(chunk_size=5000):
         expected, attended, leave, guests = counts.get(pk, none)
-        out.append(HeldActivity(pk, unit_id, code, name, title, s, e, expected, attended, leave, minutes, lecturer,
-                                place, guests, day))
+        out.append(HeldActivity(pk, unit_id, code, name, title, int(ts), int(length), expected, attended, leave,
+                                recorded, lecturer, place, guests, day))
     return out
+
+
+def _epoch_and_minutes() -> tuple[str, str]:
+    """SQL for the start as epoch seconds and the length in minutes: converting two timezone-aware datetimes per
+    row was half the time of a two-hundred-thousand-row ledger."""
+    table = connection.ops.quote_name(Activity._meta.db_table)
+    start, end = f"{table}.{connection.ops.quote_name('starts_at')}", f"{table}.{connection.ops.quote_name('ends_at')}"
+    if connection.vendor == "postgresql":
+        return (f"CAST(EXTRACT(EPOCH FROM {start}) AS bigint)",
+                f"CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS bigint) / 60")
+    return (f"CAST(strftime('%%s', {start}) AS integer)",
+            f"CAST(ROUND((julianday({end}) - julianday({start})) * 1440) AS integer)")
 
 
 def plan_completion(unit_q: Q, start: datetime.date, end: datetime.date, today: datetime.date) -> dict[int, UnitPlan]:

@@ -107,8 +107,8 @@ class OrgLifeLedger(Report):
         # The selector orders by the organizing unit: a party group's meetings would follow all of its branch's
         # own. The ledger lists each branch's activities, its groups' included, in date order.
         branch_of = {a.unit_id: units.branch_of(a.unit_id) if a.unit_id in units else None for a in held}
-        held.sort(key=lambda a: (units.path(branch_of[a.unit_id]) if branch_of[a.unit_id] else "", a.starts_at,
-                                 a.id))
+        sort_path = {u: units.path(b) if b else "" for u, b in branch_of.items()}
+        held.sort(key=lambda a: (sort_path[a.unit_id], a.start_ts, a.id))
         for a in held:
             branch = units.full_name(branch_of[a.unit_id])
             yield [branch, a.kind_code, a.day, a.title, a.lecturer, a.place,
