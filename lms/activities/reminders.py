@@ -4,7 +4,8 @@ notice, and notification keys make a retried run harmless as well.
 - attendees: 1 day and 1 hour before an activity;
 - the organizer: 3 days before, when no agenda is written yet;
 - the branch secretary: 7 days and 1 day before a plan slot's window closes with nothing held or scheduled;
-- the committee (HR of the organization) once a window has closed with the slot unheld.
+- the committee (HR of the organization) the day before such a window closes (at risk), and once it has closed
+  with the slot unheld.
 """
 
 from __future__ import annotations
@@ -122,6 +123,8 @@ def _remind_slots(now, today, stage: str, days: int, stamp: str) -> int:
     slots = list(PlanSlot.objects.filter(pk__in=_claim(PlanSlot, list(due), stamp, now)).select_related("unit",
                                                                                                          "kind"))
     secretaries = _secretaries([s.unit for s in slots])
+    # The day before a window closes the slot is at risk: the committee hears of it too, while it can still act.
+    committee = _committee([s.unit for s in slots]) if stage == "1d" else {}
     notices = []
     for slot in slots:
         title = _("%(kind)s due by %(date)s") % {"kind": slot.kind.name, "date": slot.window_end.isoformat()}
@@ -129,6 +132,9 @@ def _remind_slots(now, today, stage: str, days: int, stamp: str) -> int:
             "unit": slot.unit.name, "kind": slot.kind.name}
         notices += [Notice(u, "activities.slot_due", title, body, "/activities/plan/",
                            key=f"slot:{slot.pk}:{stage}") for u in secretaries.get(slot.unit_id, [])]
+        notices += [Notice(u, "activities.slot_at_risk", _("At risk: %(unit)s %(kind)s") % {
+            "unit": slot.unit.name, "kind": slot.kind.name}, body, "/activities/plan/",
+            key=f"slot:{slot.pk}:at-risk") for u in committee.get(slot.unit_id, [])]
     return notify_many(notices)
 
 

@@ -49,6 +49,8 @@ def test_slots_closing_unheld_remind_the_secretary_then_escalate_once(org, peopl
     reminders.run(now=aware(2026, 6, 29, 18))
     due = [t for _k, t in notices(people["sec2"], "activities.slot_due") if t.startswith("党课")]
     assert due == ["党课 due by 2026-06-30", "党课 due by 2026-06-30"]  # 7 days and 1 day before, once each
+    at_risk = [t for _k, t in notices(people["hr"], "activities.slot_at_risk")]
+    assert at_risk.count("At risk: 第二党支部 党课") == 1  # the committee, once, the day before it closes
     first = reminders.run(now=aware(2026, 7, 1, 9))
     again = reminders.run(now=aware(2026, 7, 2, 9))
     assert first["escalations"] >= 1 and again["escalations"] == 0
