@@ -351,10 +351,11 @@ ASR_DEVICE = os.environ.get("ASR_DEVICE", "auto")  # auto | cpu | cuda
 ASR_COMPUTE_TYPE = os.environ.get("ASR_COMPUTE_TYPE", "")  # empty: int8 on CPU, float16 on CUDA
 ASR_CPU_THREADS = int(os.environ.get("ASR_CPU_THREADS", "0"))  # 0: all cores
 ASR_BEAM_SIZE = int(os.environ.get("ASR_BEAM_SIZE", "5"))
-# How a talk's glossary reaches the recogniser: "prompt" (an initial prompt listing the terms), "hotwords", or
-# "none". Measured on the sample talks (docs/decisions.md): the prompt lowered the character error rate on all
-# three Chinese talks; hotwords raised it on one (and, in the field, on four of four unseen talks).
-ASR_GLOSSARY_MODE = os.environ.get("ASR_GLOSSARY_MODE", "prompt")
+# How a talk's glossary reaches the recogniser: "none" (the glossary only drives the pronunciation correction
+# after recognition), "prompt" (an initial prompt listing the terms) or "hotwords". Measured on the sample talks
+# with correction on (docs/decisions.md): none 0.135/0.054/0.098, prompt 0.125/0.060/0.113, hotwords
+# 0.125/0.072/0.083 — only "none" never makes a talk worse than no glossary, so it is the default.
+ASR_GLOSSARY_MODE = os.environ.get("ASR_GLOSSARY_MODE", "none")
 # After recognition, spans that sound like a glossary or domain-lexicon term are corrected (media_pipeline.correction);
 # the recogniser's text is kept beside the corrected one.
 ASR_CORRECTION = os.environ.get("ASR_CORRECTION", "1") not in ("0", "false", "False")

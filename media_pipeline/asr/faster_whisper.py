@@ -22,7 +22,7 @@ GLOSSARY_MODES = ("prompt", "hotwords", "none")
 
 def glossary_mode() -> str:
     """How a talk's glossary reaches the model (settings.ASR_GLOSSARY_MODE), read at each transcription."""
-    mode = getattr(settings, "ASR_GLOSSARY_MODE", "prompt")
+    mode = getattr(settings, "ASR_GLOSSARY_MODE", "none")
     if mode not in GLOSSARY_MODES:
         raise ImproperlyConfigured(f"ASR_GLOSSARY_MODE must be one of {', '.join(GLOSSARY_MODES)}, not {mode!r}")
     return mode

@@ -166,13 +166,21 @@ def test_import_hls_replay_by_url(asr_model, http_server, media_samples):
     assert talk.segments.count() >= 1 and talk.detected_language == "zh"
 
 
-def test_glossary_goes_to_the_model_as_an_initial_prompt(asr_model, media_samples):
+def test_by_default_the_glossary_corrects_after_recognition_and_is_not_given_to_the_model(asr_model, media_samples):
     result, _error = ingest(media_samples["short"], "--title", "廉洁", "--glossary", "八项规定， 廉洁从业、警示教育")
     talk = Talk.objects.get(pk=result["id"])
     assert talk.status == Talk.Status.READY
+    assert talk.asr_settings["initial_prompt"] == "" and talk.asr_settings["hotwords"] == ""
+    assert talk.asr_settings["glossary_mode"] == "none" and isinstance(talk.asr_settings["corrections"], int)
+    assert talk.glossary == "八项规定， 廉洁从业、警示教育"
+
+
+def test_the_glossary_can_go_to_the_model_as_an_initial_prompt(asr_model, media_samples, settings):
+    settings.ASR_GLOSSARY_MODE = "prompt"
+    result, _error = ingest(media_samples["short"], "--title", "廉洁", "--glossary", "八项规定， 廉洁从业、警示教育")
+    talk = Talk.objects.get(pk=result["id"])
     assert talk.asr_settings["initial_prompt"] == "八项规定，廉洁从业，警示教育。"
     assert talk.asr_settings["hotwords"] == "" and talk.asr_settings["glossary_mode"] == "prompt"
-    assert talk.glossary == "八项规定， 廉洁从业、警示教育"
 
 
 @pytest.mark.parametrize("mode", ["hotwords", "none"])
