@@ -15,11 +15,10 @@ from lms.records import services as ledger
 from lms.records.models import StudyHourEntry
 
 from . import signin
-from .models import Activity, Attendance, LeaveRequest, LiveWatch
+from .models import ATTENDED, Activity, Attendance, LeaveRequest, LiveWatch
 from .rules import rule_for
 
 SOURCE = "activity"
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 HEARTBEAT_MAX_GAP = 40.0  # seconds: a longer silence is not counted (the player beats every 15 s)
 
 
@@ -47,23 +46,31 @@ def _check_open(activity: Activity, now: datetime.datetime) -> None:
         raise AttendanceError(_("Sign-in for this activity has closed."), 409)
 
 
+def _locked(activity: Activity, member: Member, *, guest_ok: bool) -> Attendance | None:
+    """The member's attendance row, locked until the transaction ends; a guest row is created first when the
+    member is not expected and ``guest_ok``. Two requests for the same member (a double scan, a scan while the
+    secretary marks) are ordered by this lock, and a concurrent creation is waited for rather than duplicated."""
+    att = Attendance.objects.select_for_update().filter(activity=activity, member=member).first()
+    if att is not None or not guest_ok:
+        return att
+    try:
+        with transaction.atomic():
+            Attendance.objects.create(activity=activity, member=member, is_guest=True)
+    except IntegrityError:
+        pass  # created by a concurrent request; the lock below orders us after it
+    return Attendance.objects.select_for_update().get(activity=activity, member=member)
+
+
 def sign_in(activity: Activity, member: Member, *, method: str, now: datetime.datetime | None = None) -> Attendance:
     """Sign ``member`` in (the token or code was checked by the caller). Refuses a cancelled activity, a closed
     window, a second sign-in and a member not expected unless the organizer admits guests."""
     now = now or timezone.now()
     _check_open(activity, now)
     with transaction.atomic():
-        att = Attendance.objects.select_for_update().filter(activity=activity, member=member).first()
+        att = _locked(activity, member, guest_ok=activity.guests_allowed)
         if att is None:
-            if not activity.guests_allowed:
-                raise AttendanceError(_("You are not on the list of attendees of this activity; ask the "
-                                        "organizer."), 403)
-            try:
-                with transaction.atomic():
-                    Attendance.objects.create(activity=activity, member=member, is_guest=True)
-            except IntegrityError:
-                pass  # a concurrent scan created it; the lock below orders us after it
-            att = Attendance.objects.select_for_update().get(activity=activity, member=member)
+            raise AttendanceError(_("You are not on the list of attendees of this activity; ask the "
+                                    "organizer."), 403)
         if att.status in ATTENDED:
             raise AttendanceError(_("You already signed in at %(time)s.") % {
                 "time": timezone.localtime(att.signed_in_at).strftime("%H:%M") if att.signed_in_at else "—"}, 409)
@@ -87,9 +94,7 @@ def mark(activity: Activity, member: Member, status: str, *, by=None, note: str 
     if activity.status == Activity.Status.CANCELLED:
         raise AttendanceError(_("This activity was cancelled."), 409)
     with transaction.atomic():
-        att = Attendance.objects.select_for_update().filter(activity=activity, member=member).first()
-        if att is None:
-            att = Attendance(activity=activity, member=member, is_guest=True)
+        att = _locked(activity, member, guest_ok=True)
         was_attended = att.status in ATTENDED
         att.status = status
         att.note = note
@@ -206,12 +211,8 @@ def settle_live(activity: Activity, now=None) -> int:
     marked = 0
     for watch in LiveWatch.objects.filter(activity=activity, seconds__gte=needed).select_related("member"):
         with transaction.atomic():
-            att = Attendance.objects.select_for_update().filter(activity=activity, member=watch.member).first()
-            if att is None:
-                if not activity.guests_allowed:
-                    continue
-                att = Attendance(activity=activity, member=watch.member, is_guest=True)
-            if att.status in ATTENDED:
+            att = _locked(activity, watch.member, guest_ok=activity.guests_allowed)
+            if att is None or att.status in ATTENDED:
                 continue
             att.status = Attendance.Status.PRESENT
             att.method = Attendance.Method.LIVE

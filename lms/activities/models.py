@@ -219,7 +219,7 @@ class Attendance(models.Model):
 
     @property
     def attended(self) -> bool:
-        return self.status in (self.Status.PRESENT, self.Status.LATE)
+        return self.status in ATTENDED
 
 
 class LeaveRequest(models.Model):
@@ -305,3 +305,7 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, default=new_secret)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+# The statuses that count as having attended (and earn the activity's hours): one definition for every reader.
+ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)

@@ -14,9 +14,7 @@ from django.utils import timezone
 
 from lms.org.models import Member
 
-from .models import Activity, ActivityKind, Attendance, Minutes, PlanSlot
-
-ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
+from .models import ATTENDED, Activity, ActivityKind, Attendance, Minutes, PlanSlot
 
 
 @dataclass(slots=True)

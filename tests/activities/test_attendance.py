@@ -169,3 +169,13 @@ def test_a_replay_goes_through_the_media_pipeline_and_is_linked(org, people, set
 def test_the_sign_in_window_opens_half_an_hour_before(lecture):
     opens, closes = signin.window(lecture)
     assert opens == aware(2026, 5, 20, 13, 30) and closes == aware(2026, 5, 20, 16)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The service messages asserted here are English; without this they follow whatever language an earlier
+    test left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
