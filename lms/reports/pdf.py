@@ -183,8 +183,8 @@ class ArchivePDF(FPDF):
                 remark = ""
                 if getattr(entry, "reversal", None) is not None:
                     remark = _("Reversed on %(date)s") % {"date": entry.reversal.date.isoformat()}
-                rows.append([entry.date.isoformat(), entry.title, entry.reference, _fmt_hours(entry.hours), remark])
-            self.grid([_("Date"), _("Title"), _("Reference"), _("Hours"), _("Remark")], rows, [20, 74, 40, 14, 34])
+                rows.append([entry.date.isoformat(), entry.title, _fmt_hours(entry.hours), remark])
+            self.grid([_("Date"), _("Title"), _("Hours"), _("Remark")], rows, [20, 114, 14, 34])
         if archive.assignments:
             self.heading(_("Assigned courses"))
             self.grid(
@@ -254,12 +254,7 @@ def _yes_no(value) -> str:
 
 
 def _assignment_status(assignment) -> str:
-    display = getattr(assignment, "get_status_display", None)
-    label = display() if display else assignment.status
-    due = getattr(assignment, "due_on", None)
-    if assignment.status == "active" and due and due < timezone.localdate():
-        return f"{label}（{_('overdue')}）"
-    return str(label)
+    return str(getattr(assignment, "status_label", "") or assignment.get_status_display())
 
 
 def archive_pdf(archive: Archive) -> bytes:

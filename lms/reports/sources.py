@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from lms.quizzes.models import QuizAttempt
 from lms.training.models import Assignment
+from lms.training.services import status_label, with_progress
 
 from .sql import raw_rows
 
@@ -42,14 +43,17 @@ def assignment_counts_by_member(member_ids, period) -> dict[int, tuple[int, int]
 
 
 def member_assignments(member, period) -> list[Assignment]:
-    """Assignments of one member relevant to ``period``: due or assigned in it, or still open from before."""
-    return list(
+    """Assignments of one member relevant to ``period``: due or assigned in it, or still open from before; each
+    with ``status_label``, the wording the member's own pages use."""
+    rows = list(with_progress(
         Assignment.objects.filter(member=member).filter(
             Q(due_on__range=(period.start, period.end))
             | Q(assigned_at__date__range=(period.start, period.end))
             | Q(status=Status.ACTIVE, due_on__lt=period.start)
-        ).select_related("course").order_by("due_on", "pk")
-    )
+        )).select_related("course").order_by("due_on", "pk"))
+    for row in rows:
+        row.status_label = status_label(row)
+    return rows
 
 
 def member_quiz_results(member, period) -> list[QuizAttempt]:

@@ -57,6 +57,11 @@ def display_status(assignment: Assignment, today: datetime.date | None = None) -
     return "in_progress" if started else "not_started"
 
 
+def status_label(assignment: Assignment, today: datetime.date | None = None) -> str:
+    """The one wording of an assignment's state that every page, export and PDF shows (未开始, 进行中, 已逾期…)."""
+    return str(DISPLAY[display_status(assignment, today)])
+
+
 def assignable_members(user) -> QuerySet[Member]:
     """Members the user may assign courses to: the subtrees they manage (branch secretary, HR)."""
     units = managed_units(user)

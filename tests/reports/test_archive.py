@@ -28,11 +28,14 @@ def test_archive_groups_hours_by_source(world):
 
 def test_archive_page_shows_entries_assignments_and_history(world):
     page = web_for(world["m2"]).get(f"/archive/{world['m2'].pk}/?year={YEAR}").content.decode()
-    assert "我的档案" in page and "20.00" in page and "32.00" in page
+    assert "我的档案" in page and "<strong>20</strong> / 32 学时" in page
     assert "重复录入的培训" in page and "已冲销" in page  # the reversed entry stays visible
     history = page.split('id="history"')[1]
-    assert "重复录入" in history and "-14.00" in history and "H001" in history
+    assert "重复录入" in history and ">-14<" in history and "人事" in history  # who corrected: a name, not a login
     assert "必修课A" in page and "已逾期" in page
+    # No internals: ledger references (offline:…, course:7), ids as "#12", hours with two decimals.
+    assert not re.search(r"\b(offline|course|lesson|quiz|live):\w", page)
+    assert not re.search(r">#\d+<", page) and ".00<" not in page
     assert 'name="reason"' not in page  # a member cannot correct their own archive
 
 
@@ -161,10 +164,40 @@ def test_quiz_results_in_archive(world):
     archive = build_archive(world["m1"], YEAR)
     assert [(a.number, a.score) for a in archive.quiz_results] == [(1, Decimal("85.00")), (2, None)]
     page = web_for(world["m1"]).get(f"/archive/{world['m1'].pk}/?year={YEAR}").content.decode()
-    assert "党史知识测验" in page and "85.00 / 100.00" in page
+    assert "党史知识测验" in page and "85 / 100" in page
     data = api_for(world["m1"]).get(f"/api/v1/archives/{world['m1'].pk}/?year={YEAR}").json()
     assert [(q["title"], q["score"], q["passed"]) for q in data["quiz_results"]] == [
         ("党史知识测验", 85.0, True), ("党史知识测验", None, None)]
     pdf = web_for(world["m1"]).get(f"/archive/{world['m1'].pk}/pdf/?year={YEAR}").content
     cmap = _pdf_text_codes(pdf).upper()
     assert all(f"<{ch}>" in cmap for ch in _hex("党史知识测验"))
+
+
+def test_assignment_states_read_as_on_the_members_own_pages(world):
+    """The archive, the PDF and /training/my/ word an assignment's state the same way (未开始 → 学习中 → 已完成)."""
+    import datetime as dt
+
+    from django.utils import timezone, translation
+
+    from lms.progress.models import Enrollment
+    from lms.reports.pdf import _assignment_status
+    from tests.reports.conftest import assign
+
+    today = timezone.localdate()
+    assign(world["m2"], world["course_b"], today + dt.timedelta(days=30))
+    client = web_for(world["m2"])
+
+    def states():
+        archive = build_archive(world["m2"], today.year)
+        row = next(a for a in archive.assignments if a.course_id == world["course_b"].pk)
+        with translation.override("zh-hans"):
+            page = client.get(f"/archive/{world['m2'].pk}/?year={today.year}").content.decode()
+            mine = client.get("/training/my/").content.decode()
+            return str(row.status_label), _assignment_status(row), page, mine
+
+    label, pdf_label, page, mine = states()
+    assert label == pdf_label == "未开始" and "未开始" in page and "未开始" in mine
+    Enrollment.objects.create(member=world["m2"], course=world["course_b"])
+    label, pdf_label, page, mine = states()
+    assert label == pdf_label == "学习中" and "学习中" in page and "学习中" in mine
+    assert "未开始" not in mine

@@ -145,7 +145,7 @@ def test_my_assignments_page_shows_status_and_hours(org):
     html = page.content.decode()
     assert page.status_code == 200
     assert "年度必修" in html and "2030-05-01" in html and "status-overdue" in html
-    assert '<strong class="hours-earned">7.5</strong>' in html and '<span class="hours-required">32.0</span>' in html
+    assert '<strong class="hours-earned">7.5</strong>' in html and '<span class="hours-required">32</span>' in html
 
 
 @pytest.mark.django_db
