@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from lms.org.services import HR
+
 from .models import ActivityKind, Period, PlanUnit
 
 # code, name, English name, hours credited, counts toward hours, planned for, frequency, minimum, committee only
@@ -56,7 +58,7 @@ HR_PERMISSIONS = ["add_activitykind", "change_activitykind", "view_activitykind"
 def grant_hr(sender, using="default") -> None:
     """HR (the organization department, for the committee) edits kinds and each year's rules in the admin."""
     create_permissions(sender, verbosity=0, using=using)
-    group, _created = Group.objects.using(using).get_or_create(name="HR")
+    group, _created = Group.objects.using(using).get_or_create(name=HR)
     group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label="activities",
                                                                   codename__in=HR_PERMISSIONS))
 

@@ -5,14 +5,22 @@ from django.contrib.auth.models import Group
 from .models import Role
 from .roles import SEEDED_ROLES
 
+# The staff groups' names are what trainers and HR read in the admin (group lists, "submit to …"), so they are
+# Chinese; code refers to them only through these constants. Migration org.0003 renamed the English names the
+# first installations (and Wagtail's own initial data) created.
+TRAINERS = "培训师"
+HR = "组织人事"
+SECRETARIES = "支部书记"
+# Wagtail's own groups: moderators approve pages trainers submit.
+MODERATORS = "审核员"
+EDITORS = "编辑"
+
 # Role code → Django group that gives the role its admin powers (permissions: lms.site.bootstrap).
 ROLE_GROUPS = {
-    "trainer": "Trainers",
-    "hr": "HR",
-    "branch_secretary": "Branch secretaries",
+    "trainer": TRAINERS,
+    "hr": HR,
+    "branch_secretary": SECRETARIES,
 }
-# Wagtail's own moderators group approves pages trainers submit.
-MODERATORS = "Moderators"
 
 
 def ensure_roles() -> None:

@@ -1,5 +1,6 @@
 """The org app's public actions for other apps (its reads are the models and the scope rule)."""
 
-from .groups import MODERATORS, ensure_roles, sync_user_groups
+from .groups import EDITORS, HR, MODERATORS, ROLE_GROUPS, SECRETARIES, TRAINERS, ensure_roles, sync_user_groups
 
-__all__ = ["MODERATORS", "ensure_roles", "sync_user_groups"]
+__all__ = ["EDITORS", "HR", "MODERATORS", "ROLE_GROUPS", "SECRETARIES", "TRAINERS", "ensure_roles",
+           "sync_user_groups"]

@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from lms.org.services import HR, TRAINERS
+
 TRAINER_PERMISSIONS = [
     "add_question", "change_question", "delete_question", "view_question",
     "add_questioncategory", "change_questioncategory", "view_questioncategory",
@@ -19,7 +21,7 @@ def after_migrate(sender, using="default", **kwargs):
 
     create_permissions(sender, verbosity=0, using=using)
     with transaction.atomic(using=using):
-        for group_name, codenames in (("Trainers", TRAINER_PERMISSIONS), ("HR", HR_PERMISSIONS)):
+        for group_name, codenames in ((TRAINERS, TRAINER_PERMISSIONS), (HR, HR_PERMISSIONS)):
             group, _created = Group.objects.using(using).get_or_create(name=group_name)
             perms = Permission.objects.using(using).filter(content_type__app_label="quizzes", codename__in=codenames)
             group.permissions.add(*perms)

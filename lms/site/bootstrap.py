@@ -13,17 +13,17 @@ from django.db import transaction
 from wagtail.models import GroupPagePermission
 
 from lms.catalog.services import ensure_catalog_home
-from lms.org.services import MODERATORS, ensure_roles
+from lms.org.services import HR, MODERATORS, SECRETARIES, TRAINERS, ensure_roles
 
 MODEL_PERMISSIONS = {
-    "Trainers": [
+    TRAINERS: [
         ("wagtailadmin", "access_admin"),
         ("wagtailimages", "add_image"), ("wagtailimages", "change_image"), ("wagtailimages", "choose_image"),
         ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"), ("wagtaildocs", "choose_document"),
         ("content_library", "add_talk"), ("content_library", "change_talk"), ("content_library", "view_talk"),
         ("content_library", "view_category"),
     ],
-    "HR": [
+    HR: [
         ("wagtailadmin", "access_admin"),
         ("org", "add_member"), ("org", "change_member"), ("org", "view_member"), ("org", "view_orgunit"),
         ("org", "add_orgunit"), ("org", "change_orgunit"), ("org", "view_role"),
@@ -31,13 +31,13 @@ MODEL_PERMISSIONS = {
         ("content_library", "view_category"), ("content_library", "view_talk"),
         ("wagtailimages", "choose_image"), ("wagtaildocs", "choose_document"),
     ],
-    "Branch secretaries": [
+    SECRETARIES: [
         ("wagtailadmin", "access_admin"), ("org", "view_member"), ("org", "view_orgunit"),
     ],
 }
 PAGE_PERMISSIONS = {
-    "Trainers": ["add_page", "change_page"],
-    "HR": ["add_page", "change_page", "publish_page"],
+    TRAINERS: ["add_page", "change_page"],
+    HR: ["add_page", "change_page", "publish_page"],
 }
 
 

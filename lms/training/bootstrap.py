@@ -6,10 +6,12 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.management import create_contenttypes
 from django.db import transaction
 
+from lms.org.services import HR, SECRETARIES
+
 GROUP_PERMISSIONS = {
-    "HR": [("training", "add_trainingplan"), ("training", "change_trainingplan"),
+    HR: [("training", "add_trainingplan"), ("training", "change_trainingplan"),
            ("training", "view_trainingplan"), ("training", "view_assignment")],
-    "Branch secretaries": [("training", "view_assignment")],
+    SECRETARIES: [("training", "view_assignment")],
 }
 
 

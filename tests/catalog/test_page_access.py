@@ -8,6 +8,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 from wagtail.models import PageViewRestriction
 
+from lms.org.services import SECRETARIES
 from lms.records.models import StudyHourEntry
 from tests.factories import MemberFactory, catalog_home, make_course, make_lesson, make_talk
 
@@ -23,7 +24,7 @@ def closed():
     lesson = make_lesson(course, "研修第一课", minutes=0, credit_minutes=60)
     video = make_lesson(course, "研修视频课", rule="video", minutes=1, video=make_talk("研修录像", duration=60))
     restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
-    restriction.groups.add(Group.objects.get_or_create(name="Branch secretaries")[0])
+    restriction.groups.add(Group.objects.get_or_create(name=SECRETARIES)[0])
     return course, lesson, video
 
 
@@ -41,7 +42,7 @@ def plain():
 @pytest.fixture
 def secretary():
     member = MemberFactory()
-    member.user.groups.add(Group.objects.get_or_create(name="Branch secretaries")[0])
+    member.user.groups.add(Group.objects.get_or_create(name=SECRETARIES)[0])
     return member
 
 

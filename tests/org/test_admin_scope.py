@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
+from lms.org.services import HR, SECRETARIES
 from lms.training.models import Assignment
 from tests.factories import MemberFactory, make_course, org_unit
 
@@ -19,7 +20,7 @@ def branches():
     theirs = MemberFactory(org_unit=org_unit("公司党委/第二党支部"), employee_no="B2-0001", email="b2@example.com",
                            phone="13800000002")
     secretary = MemberFactory(org_unit=org_unit("公司党委/第一党支部"), roles=["member", "branch_secretary"])
-    group = Group.objects.get(name="Branch secretaries")
+    group = Group.objects.get(name=SECRETARIES)
     group.permissions.add(Permission.objects.get(codename="view_assignment"))
     secretary.user.groups.add(group)
     course = make_course("必修课")
@@ -62,8 +63,8 @@ def test_assignment_listing_and_inspect_are_scoped(branches):
 def test_hr_sees_every_branch(branches):
     _mine, theirs, _secretary, assignments = branches
     hr = MemberFactory(org_unit=org_unit("公司党委"), roles=["member", "hr"])
-    hr.user.groups.add(Group.objects.get(name="HR"))
-    hr.user.groups.add(Group.objects.get(name="Branch secretaries"))  # for view_assignment in this test
+    hr.user.groups.add(Group.objects.get(name=HR))
+    hr.user.groups.add(Group.objects.get(name=SECRETARIES))  # for view_assignment in this test
     client = admin_client(hr.user)
     html = client.get("/admin/snippets/org/member/").content.decode()
     assert "B1-0001" in html and "B2-0001" in html

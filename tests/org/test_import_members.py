@@ -7,6 +7,7 @@ from openpyxl import Workbook
 
 from lms.org.importer import import_members
 from lms.org.models import Member, OrgUnit
+from lms.org.services import TRAINERS
 
 HEADER = "employee_no,name,org_unit_path,roles,email,phone,joined_on\n"
 GOOD = HEADER + (
@@ -97,7 +98,7 @@ def test_xlsx_with_chinese_headers(django_capture_on_commit_callbacks):
         report = import_members(buf.getvalue(), "成员.xlsx")
     assert report.ok, report.errors
     assert Member.objects.get(employee_no="1002").role_codes == {"hr"}
-    assert Member.objects.get(employee_no="B001").user.groups.filter(name="Trainers").exists()
+    assert Member.objects.get(employee_no="B001").user.groups.filter(name=TRAINERS).exists()
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from lms.org.services import TRAINERS
 from lms.quizzes.importer import HEADERS, import_questions
 from lms.quizzes.models import Question, QuestionCategory
 from tests.factories import MemberFactory
@@ -94,9 +95,9 @@ def test_dry_run_writes_nothing():
 
 @pytest.fixture
 def trainer_client(client, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):  # role → "Trainers" group sync runs on commit
+    with django_capture_on_commit_callbacks(execute=True):  # role → TRAINERS group sync runs on commit
         trainer = MemberFactory(roles=["member", "trainer"])
-    assert trainer.user.groups.filter(name="Trainers").exists()
+    assert trainer.user.groups.filter(name=TRAINERS).exists()
     client.force_login(trainer.user)
     return client
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from wagtail.models import PageViewRestriction
 
 from lms.catalog import completion
+from lms.org.services import SECRETARIES
 from lms.quizzes.h5p.package import import_package
 from lms.quizzes.models import QuizAttempt
 from tests.factories import MemberFactory, make_course, make_lesson
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def closed():
     course = make_course("书记专题考试")
     restriction = PageViewRestriction.objects.create(page=course, restriction_type=PageViewRestriction.GROUPS)
-    restriction.groups.add(Group.objects.get_or_create(name="Branch secretaries")[0])
+    restriction.groups.add(Group.objects.get_or_create(name=SECRETARIES)[0])
     exam_lesson = make_lesson(course, "结业考试", rule=completion.QUIZ)
     exam = quiz([question()], title="书记结业考试", lesson=exam_lesson)
     h5p_lesson = make_lesson(course, "互动练习", rule=completion.H5P)
@@ -58,7 +59,7 @@ def test_a_plain_member_cannot_see_start_or_play(closed):
 def test_the_secretary_can(closed):
     exam, package = closed
     secretary = MemberFactory()
-    secretary.user.groups.add(Group.objects.get(name="Branch secretaries"))
+    secretary.user.groups.add(Group.objects.get(name=SECRETARIES))
     api, web = clients(secretary)
     assert api.get(f"/api/v1/quizzes/{exam.pk}/").status_code == 200
     assert api.post(f"/api/v1/quizzes/{exam.pk}/attempts/").status_code == 201

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import translation
 from wagtail.models import PageViewRestriction
 
+from lms.org.services import HR
 from lms.recommend import services
 from lms.recommend.compute import recompute
 from lms.recommend.models import ItemNeighbour, Recommendation, RecomputeRun
@@ -61,7 +62,7 @@ def test_never_completed_unpublished_invisible_or_not_meant_for_the_member(world
     withdrawn = course_with_lesson("已下线课程")
     hr_only = course_with_lesson("人事内部课程")
     PageViewRestriction.objects.create(page=hr_only, restriction_type=PageViewRestriction.GROUPS).groups.add(
-        Group.objects.get_or_create(name="HR")[0])
+        Group.objects.get_or_create(name=HR)[0])
     from lms.recommend.models import TalkCompletion
 
     for m in [*world.fans, *world.others, *world.b2_members]:

@@ -15,6 +15,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from lms.notifications.models import Notification
+from lms.org.services import HR, SECRETARIES, TRAINERS
 from lms.progress import services as progress
 from lms.progress.models import Enrollment, LessonProgress
 from lms.quizzes import services as quizzes
@@ -49,8 +50,8 @@ def world():
         "own_secretary": MemberFactory(org_unit=b1, roles=["member", "branch_secretary"]).user,
         "hr": MemberFactory(org_unit=org_unit("公司党委"), roles=["member", "hr"]).user,
     }
-    for role, group in (("other_secretary", "Branch secretaries"), ("own_secretary", "Branch secretaries"),
-                        ("trainer", "Trainers"), ("hr", "HR")):
+    for role, group in (("other_secretary", SECRETARIES), ("own_secretary", SECRETARIES),
+                        ("trainer", TRAINERS), ("hr", HR)):
         users[role].groups.add(Group.objects.get(name=group))
     ids = {"member_id": victim.pk, "enrollment": enrollment.pk, "entry": entry.pk, "assignment": assignment.pk,
            "notification": notice.pk, "attempt": attempt.pk, "course": course.pk, "lesson": lesson.pk,
