@@ -18,6 +18,7 @@ class Viewer:
     member: object | None = None
     manages_units: bool = False
     is_hr: bool = False
+    admin_access: bool = False  # may open the Wagtail admin (trainers, HR, secretaries, superusers)
     roles: frozenset[str] = field(default_factory=frozenset)
 
 

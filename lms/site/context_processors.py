@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from lms.common.navigation import Viewer, entries_for
 from lms.notifications.services import unread_count
 from lms.org.scope import is_hr, managed_units, member_of
+from lms.org.services import ROLE_GROUPS
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,13 @@ def site_nav(request):
     user = getattr(request, "user", None)
     authenticated = bool(user and user.is_authenticated)
     member = member_of(user) if authenticated else None
-    viewer = Viewer(authenticated=authenticated, member=member,
-                    manages_units=bool(authenticated and managed_units(user)),
-                    is_hr=bool(authenticated and is_hr(user)),
-                    roles=frozenset(member.role_codes) if member else frozenset())
+    roles = frozenset(member.role_codes) if member else frozenset()
+    manages = bool(authenticated and managed_units(user))
+    viewer = Viewer(authenticated=authenticated, member=member, manages_units=manages,
+                    is_hr=bool(authenticated and is_hr(user)), roles=roles,
+                    # The roles whose groups hold wagtailadmin.access_admin (lms.site.bootstrap), without the
+                    # permission query has_perm would add to every page.
+                    admin_access=bool(authenticated and (user.is_superuser or manages or roles & ROLE_GROUPS.keys())))
     path = getattr(request, "path", "")
     namespace, view_name = _current(request)
     entries = entries_for(viewer) if authenticated else []

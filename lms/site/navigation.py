@@ -7,4 +7,4 @@ from lms.common.navigation import NavEntry, register
 
 def register_entries() -> None:
     register(NavEntry("admin", _("Administration"), "wagtailadmin_home", order=10,
-                      shown=lambda viewer: viewer.manages_units))
+                      shown=lambda viewer: viewer.admin_access))

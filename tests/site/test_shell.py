@@ -155,8 +155,18 @@ def test_the_me_page_of_a_branch_secretary_and_of_a_trainer():
     assert me_links(secretary)["管理后台"] == "/admin/"
     trainer = MemberFactory(roles=["member", "trainer"])
     sync_user_groups(trainer)
-    links = me_links(soup(client_for(trainer.user).get("/me/")))
+    page = soup(client_for(trainer.user).get("/me/"))
+    links = me_links(page)
     assert links["管理后台"] == "/admin/" and "两步验证" not in links
+    # The site menu leads trainers to the admin too (the header on desktop, the section strip on phones).
+    header = {a.get_text(strip=True): a["href"] for a in page.select("header nav a")}
+    assert header.get("管理后台") == "/admin/"
+
+
+def test_plain_members_get_no_admin_link_in_the_menu():
+    member = MemberFactory(roles=["member"])
+    page = soup(client_for(member.user).get("/me/"))
+    assert "/admin/" not in {a["href"] for a in page.select("a[href]")}
 
 
 def test_the_me_page_without_a_member_record():
