@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lms.org.models import Role
 from lms.org.scope import managed_units
 
-from . import access, audit, pdf, services
+from . import access, audit, pdf, services, wording
 from .models import AuditLogEntry, ExportJob, ReportSubscription
 from .registry import REPORTS, available_reports, get_report
 from .units import unit_choices
@@ -118,7 +118,10 @@ def report_page(request, name):
 
 @login_required
 def exports(request):
-    jobs = ExportJob.objects.filter(user=request.user)[:50]
+    jobs = list(ExportJob.objects.filter(user=request.user)[:50])
+    for job in jobs:
+        job.report_title = wording.report_title(job.report)
+    wording.describe_params(jobs)
     return render(request, "reports/exports.html", {"jobs": jobs, "reports": REPORTS})
 
 
@@ -141,7 +144,11 @@ def subscriptions(request):
         raise PermissionDenied(_("Reports are available to HR and branch secretaries only."))
     if request.method == "POST":
         return _subscribe(request)
-    subs = ReportSubscription.objects.filter(user=request.user).select_related("org_unit")
+    subs = list(ReportSubscription.objects.filter(user=request.user).select_related("org_unit"))
+    role_names = dict(Role.objects.values_list("code", "name"))
+    for sub in subs:
+        sub.report_title = wording.report_title(sub.report)
+        sub.role_name = role_names.get(sub.role, sub.role)
     return render(request, "reports/subscriptions.html", {
         "subscriptions": subs, "reports": {n: REPORTS[n] for n in SUBSCRIBABLE},
         "units": _units_for_filter(request.user), "roles": Role.objects.all(),
@@ -211,6 +218,9 @@ def audit_log(request):
     if who:
         qs = qs.filter(username__icontains=who)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.report_title = wording.report_title(entry.report)
+    wording.describe_params(page)
     return render(request, "reports/audit.html", {
         "page": page, "actions": AuditLogEntry.Action.choices, "action": action, "who": who,
         "now": timezone.localtime(),

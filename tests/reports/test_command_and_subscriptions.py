@@ -80,6 +80,8 @@ def test_subscribe_from_the_report_page(world):
     # Members cannot subscribe.
     assert web_for(world["m1"]).post("/reports/subscriptions/", {"report": "compliance"}).status_code == 403
     assert AuditLogEntry.objects.filter(action="subscription").count() == 1
+    listing = client.get("/reports/subscriptions/").content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    assert "compliance" not in listing and "ytd" not in listing
 
 
 def test_monthly_mail_has_the_report_attached_once(world):

@@ -110,6 +110,10 @@ def test_audit_log_visible_to_hr(world):
     web_for(world["sec1"]).get(f"/reports/compliance/?year={YEAR}")
     page = web_for(world["hr"]).get("/reports/audit/")
     assert page.status_code == 200 and "M-S1" in page.content.decode()
+    # People read the report's title and labelled parameters, never its name or a Python dict.
+    row = page.content.decode().split("<tbody>")[1].split("</tr>")[0]
+    assert "<td>达标情况</td>" in row, row
+    assert f"年份：{YEAR}" in row and "{" not in row and "compliance" not in row
     data = api_for(world["hr"]).get("/api/v1/reports/audit/").json()
     assert data["results"][0]["username"] == "M-S1" and data["results"][0]["report"] == "compliance"
 
