@@ -43,6 +43,7 @@ from kombu.exceptions import KombuError
 from content_library.models import Talk, TranscriptSegment
 from content_library.services import build_vtt, reapply_edits
 from content_library.signals import transcript_ready
+from lms.common.safe_text import without_paths
 
 from . import conf, media, ownership
 from .asr import Transcription, get_backend
@@ -341,7 +342,8 @@ def mark_failed(talk_id: int, run_id: str, reason: str) -> bool:
     updated = (
         Talk.objects.filter(pk=talk_id, pipeline_run=run_id)
         .exclude(status=S.READY)
-        .update(status=S.FAILED, error=str(reason)[:2000], heartbeat_at=timezone.now(), updated_at=timezone.now())
+        .update(status=S.FAILED, error=without_paths(reason)[:2000], heartbeat_at=timezone.now(),
+                updated_at=timezone.now())
     )
     cleanup(talk_id, run_id)
     if updated:
@@ -372,7 +374,7 @@ def execute_step(name: str, talk_id: int, run_id: str) -> str:
         # A bug must still end the talk as failed with a reason, never leave it stuck.
         logger.exception("Unexpected error in pipeline step %s for talk %s", name, talk_id)
         mark_failed(talk_id, run_id, _("Internal error while %(step)s: %(error)s")
-                    % {"step": STEP_LABELS[name], "error": exc})
+                    % {"step": STEP_LABELS[name], "error": without_paths(exc)})
         return "failed"
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lms.common.safe_text import without_paths
 from lms.org.models import Member
 
 from . import audit, exporting, services
@@ -31,8 +32,13 @@ def _mark_failed(job_id: int, message: str) -> None:
 
 
 def _on_export_failure(self, exc, task_id, args, kwargs, einfo):
+    """An unexpected error: the worker's log has the details, the member reads what to do."""
     if args:
-        _mark_failed(args[0], str(exc) or exc.__class__.__name__)
+        log.error("Export job %s failed: %s", args[0], exc, exc_info=getattr(einfo, "exc_info", None))
+        language = ExportJob.objects.filter(pk=args[0]).values_list("language", flat=True).first()
+        with translation.override(language or settings.LANGUAGE_CODE):
+            _mark_failed(args[0], _("The export failed because of an internal error. Try again later; if it "
+                                    "fails again, tell the administrator."))
 
 
 def _write_job(job: ExportJob, tmp) -> tuple[str, int]:
@@ -162,7 +168,7 @@ def send_subscription(subscription_id: int, month_key: str) -> str:
                 message.send(fail_silently=False)
             except OSError as exc:
                 ReportSubscription.objects.filter(pk=sub.pk).update(last_sent_period=previous,
-                                                                    last_error=str(exc)[:2000])
+                                                                    last_error=without_paths(exc)[:2000])
                 raise
     audit.record(sub.user, audit.Action.SCHEDULED, sub.report, params=params, scope=run.scope, fmt=sub.format,
                  rows=rows, channel=audit.Channel.TASK)

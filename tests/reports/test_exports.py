@@ -150,3 +150,17 @@ def test_large_web_export_redirects_to_my_exports(world, settings):
     page = client.get("/reports/exports/").content.decode()
     job = ExportJob.objects.get()
     assert job.status == "done" and job.get_absolute_url() in page
+
+
+def test_an_unexpected_export_failure_reads_without_internals(world):
+    """The member's exports page says what to do; the exception (paths, SQL) stays in the worker's log."""
+    from lms.reports.tasks import _on_export_failure
+
+    job = ExportJob.objects.create(user=world["hr"].user, report="compliance", params={"year": YEAR},
+                                   format="xlsx", language="zh-hans")
+    _on_export_failure(None, OSError("[Errno 28] No space left on device: '/srv/lms/var/exports/x.xlsx'"),
+                       "task-id", (job.pk,), {}, None)
+    job.refresh_from_db()
+    assert job.status == "failed" and "内部错误" in job.error and "/srv" not in job.error and "Errno" not in job.error
+    page = web_for(world["hr"]).get("/reports/exports/").content.decode()
+    assert "内部错误" in page and "/srv" not in page
