@@ -8,7 +8,7 @@ from .roles import SEEDED_ROLES
 # The staff groups' names are what trainers and HR read in the admin (group lists, "submit to …"), so they are
 # Chinese; code refers to them only through these constants. Migration org.0003 renamed the English names the
 # first installations (and Wagtail's own initial data) created.
-TRAINERS = "培训师"
+TRAINERS = "培训讲师"
 HR = "组织人事"
 SECRETARIES = "支部书记"
 # Wagtail's own groups: moderators approve pages trainers submit.

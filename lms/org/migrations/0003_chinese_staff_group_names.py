@@ -4,7 +4,7 @@ data created; a name already taken by a Chinese group is left alone."""
 
 from django.db import migrations
 
-LEGACY_NAMES = {"Trainers": "培训师", "HR": "组织人事", "Branch secretaries": "支部书记", "Moderators": "审核员",
+LEGACY_NAMES = {"Trainers": "培训讲师", "HR": "组织人事", "Branch secretaries": "支部书记", "Moderators": "审核员",
                 "Editors": "编辑"}
 LEGACY_WORKFLOW_NAME, WORKFLOW_NAME = "Moderators approval", "审核员审批"
 
