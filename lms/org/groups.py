@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import Group
 
-from .models import Role
-from .roles import SEEDED_ROLES
+from .models import Post, Role
+from .roles import SEEDED_POSTS, SEEDED_ROLES
 
 # The staff groups' names are what trainers and HR read in the admin (group lists, "submit to …"), so they are
 # Chinese; code refers to them only through these constants. Migration org.0003 renamed the English names the
@@ -28,6 +28,14 @@ def ensure_roles() -> None:
     existing = set(Role.objects.values_list("code", flat=True))
     Role.objects.bulk_create([
         Role(code=code, name=name, name_en=name_en) for code, name, name_en in SEEDED_ROLES if code not in existing
+    ])
+
+
+def ensure_posts() -> None:
+    """The seeded posts (also after a flush, which empties what migrations inserted)."""
+    existing = set(Post.objects.values_list("code", flat=True))
+    Post.objects.bulk_create([
+        Post(code=code, name=name, name_en=name_en) for code, name, name_en in SEEDED_POSTS if code not in existing
     ])
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 
@@ -107,6 +108,28 @@ class Role(models.Model):
         return (self.code,)
 
 
+class Post(models.Model):
+    """A post (岗位) is data like a role: codes are stable identifiers used by imports, plan rules, announcements
+    and reports (运行操作, 设备维修, 安全管理…). A member holds at most one post."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    is_active = models.BooleanField(_("active"), default=True, help_text=_(
+        "Inactive posts stay on the members who hold them but cannot be chosen for new members."))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = pgettext_lazy("job post", "post")
+        verbose_name_plural = pgettext_lazy("job post", "posts")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
 class MemberQuerySet(models.QuerySet):
     def in_subtree(self, unit: OrgUnit):
         return self.filter(org_unit__path__startswith=unit.path)
@@ -125,6 +148,8 @@ class Member(models.Model):
         OrgUnit, on_delete=models.PROTECT, related_name="members", verbose_name=_("org unit")
     )
     roles = models.ManyToManyField(Role, through="MemberRole", related_name="members", verbose_name=_("roles"))
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+                             verbose_name=pgettext_lazy("job post", "post"))
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)

@@ -13,7 +13,7 @@ from django.db import transaction
 from wagtail.models import GroupPagePermission
 
 from lms.catalog.services import ensure_catalog_home
-from lms.org.services import HR, MODERATORS, SECRETARIES, TRAINERS, ensure_roles
+from lms.org.services import HR, MODERATORS, SECRETARIES, TRAINERS, ensure_posts, ensure_roles
 
 MODEL_PERMISSIONS = {
     TRAINERS: [
@@ -47,6 +47,7 @@ def bootstrap(using="default", **kwargs) -> None:
         create_permissions(app_config, verbosity=0, using=using)
     with transaction.atomic(using=using):
         ensure_roles()
+        ensure_posts()
         home = ensure_catalog_home()
         ensure_groups(home)
 
