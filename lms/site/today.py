@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Length, Substr
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.models import PageViewRestriction
@@ -29,6 +29,7 @@ from lms.activities.models import Attendance
 from lms.activities.services import my_activities
 from lms.catalog import access
 from lms.catalog.models import CoursePage, LessonPage
+from lms.common.units import day_label, hours_number, moment_label, timecode
 from lms.org.scope import member_of
 from lms.progress.models import Enrollment, LessonProgress
 from lms.quizzes.models import Quiz, QuizAttempt
@@ -47,35 +48,8 @@ RECOMMENDATIONS_SHOWN = 5
 RING_RADIUS = 52
 
 
-# --- formatting --------------------------------------------------------------------------------------------------
-
-def day_label(value) -> str:
-    """11月30日 in Chinese, 30 Nov in English (a datetime is shown on its local day)."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    english = (translation.get_language() or "").startswith("en")
-    return dateformat.format(value, "j M" if english else "n月j日")
-
-
-def moment_label(value: datetime.datetime) -> str:
-    """11月30日 14:30 / 30 Nov 14:30."""
-    return f"{day_label(value)} {dateformat.format(timezone.localtime(value), 'H:i')}"
-
-
-def format_hours(value) -> str:
-    """32, 32.5, 0.25 — never 32.00."""
-    text = f"{Decimal(value or 0).quantize(Decimal('0.01')):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def timecode(seconds) -> str:
-    """754.3 → 12:34, 3725 → 1:02:05."""
-    total = int(seconds or 0)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+# Figures read as everywhere else (lms.common.units); format_hours keeps its name for this module's callers.
+format_hours = hours_number
 
 
 # --- who may open which page (the catalog's one rule, restrictions read once per request) ------------------------
