@@ -30,8 +30,8 @@ ICONS = [  # static path, size, purpose
     ("pwa/icon-maskable-512.png", 512, "maskable"),
 ]
 # Static files of the app shell: what the offline page needs to render (base.html loads the style sheet, the
-# favicon and register.js; the offline page adds offline.js) and the icons.
-SHELL_STATIC = ["css/site.css", "img/favicon.svg", "pwa/register.js", "pwa/offline.js",
+# favicon, register.js and site.js; the offline page adds offline.js) and the icons.
+SHELL_STATIC = ["css/site.css", "img/favicon.svg", "pwa/register.js", "js/site.js", "pwa/offline.js",
                 *(path for path, _size, _purpose in ICONS)]
 SHELL_TEMPLATES = ["site/offline.html", "base.html"]
 MANIFEST_MAX_AGE = 3600

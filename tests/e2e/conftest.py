@@ -3,7 +3,9 @@ the test database, as members, branch secretaries, HR and trainers use the site.
 
 Every step of every journey fails on a JavaScript console error, an uncaught page error, a response with a
 status of 500 or more and, on the phone viewport, a page wider than the screen. Each step leaves a screenshot
-under var/e2e/<test>/<NN>-<step>.png (and downloads beside them) to look at after a run.
+under var/e2e/<test>/<NN>-<step>.png (and downloads beside them) to look at after a run: the artifact CI keeps.
+A step checked with ``a11y=True`` (or ``journey.check_accessibility``) also runs axe-core (npm, node_modules/,
+installed by ``make vendor``) in the page and fails on any serious or critical WCAG 2.1 A/AA violation.
 """
 
 from __future__ import annotations
@@ -27,6 +29,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 PASSWORD = "Xuexi-2026-lianxi"
 SHOTS = Path(settings.VAR_DIR) / "e2e"
+# axe-core from npm (package.json; `make vendor` runs `npm ci`), injected into the page under test: never fetched.
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+# axe over the document and, through axe's own frame messaging, the frames it could be injected into. Returns
+# each violation with the first few elements it found, small enough to print.
+AXE_RUN_JS = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+                                          frameWaitTime: 10000});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+    nodes: v.nodes.slice(0, 4).map((n) => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                             summary: (n.failureSummary || '').slice(0, 300)})),
+  }));
+}"""
 
 # The elements sticking out on the right, for the failure message of the overflow check.
 WIDEST_ELEMENTS_JS = """() => {
@@ -132,6 +150,7 @@ class Journey:
         self.shots = shots
         self.count = 0
         self.problems: list[str] = []
+        self.violations: list[dict] = []  # everything axe-core reported (check_accessibility), any impact
         # zh-CN: the browser asks for Chinese, as the members' browsers do (Django picks zh-hans from it). Not
         # is_mobile: mobile emulation zooms out to fit a page that is too wide, hiding the overflow checked here.
         self.context = browser.new_context(
@@ -152,15 +171,16 @@ class Journey:
             f"HTTP {response.status} for {response.request.method} {response.url}"))
 
     # ------------------------------------------------------------------------------------------------ steps
-    def goto(self, path: str, step: str):
+    def goto(self, path: str, step: str, *, a11y: bool = False):
         response = self.page.goto(path)
         if response is None or response.status >= 400:
             self.problems.append(f"{path} answered {response and response.status}")
-        self.check(step)
+        self.check(step, a11y=a11y)
         return response
 
-    def check(self, step: str) -> None:
-        """The checks of a step on the page as it is now, after a screenshot of it."""
+    def check(self, step: str, *, a11y: bool = False) -> None:
+        """The checks of a step on the page as it is now, after a screenshot of it; with ``a11y`` also axe-core's
+        (check_accessibility)."""
         page = self.page
         page.wait_for_load_state("load")
         self.count += 1
@@ -171,7 +191,33 @@ class Journey:
             if scroll_width > inner_width + 1:
                 wide = page.evaluate(WIDEST_ELEMENTS_JS)
                 self.problems.append(f"{page.url} is {scroll_width}px wide on a {inner_width}px screen: {wide}")
+        if a11y:
+            self.check_accessibility(step, assert_clean=False)
         self.assert_clean(step)
+
+    def check_accessibility(self, step: str, *, assert_clean: bool = True) -> list[dict]:
+        """axe-core's WCAG 2.1 A and AA rules on the page as it is now: each serious or critical violation is a
+        problem of the step (rule, help, the first elements with their HTML). Returns all violations found,
+        the moderate and minor ones included, for a test that wants to look at them."""
+        if not AXE_JS.exists():
+            pytest.fail(f"{AXE_JS} is missing: `make vendor` (npm ci) installs axe-core for the accessibility "
+                        "checks.", pytrace=False)
+        page = self.page
+        page.wait_for_load_state("load")
+        for frame in page.frames:
+            with contextlib.suppress(PlaywrightError):  # a sandboxed or detached frame: axe reports it as such
+                if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
+                    frame.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)
+        self.violations.extend({**v, "url": page.url, "step": step} for v in violations)
+        for v in violations:
+            if v["impact"] in AXE_FAILING_IMPACTS:
+                where = "; ".join(f"{n['target']} → {n['html']}" for n in v["nodes"])
+                self.problems.append(f"axe {v['impact']} on {page.url}: {v['id']} ({v['help']}), "
+                                     f"{v['count']} element(s): {where}")
+        if assert_clean:
+            self.assert_clean(step)
+        return violations
 
     def assert_clean(self, step: str) -> None:
         if self.problems:
@@ -190,11 +236,11 @@ class Journey:
         assert "/accounts/login/" not in self.page.url, f"login as {username} failed: {self.page.url}"
         self.check(f"logged in {username}")
 
-    def follow(self, target, step: str) -> None:
+    def follow(self, target, step: str, *, a11y: bool = False) -> None:
         """Click a link or button (a locator) that loads another page, then check that page."""
         with self.page.expect_navigation():
             target.click()
-        self.check(step)
+        self.check(step, a11y=a11y)
 
     def nav(self, name: str, step: str) -> None:
         """Follow a link of the site's main navigation."""

@@ -31,7 +31,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("org", "0002_seed_roles"),
         ("auth", "__latest__"),
-        ("wagtailcore", "__latest__"),
+        # Not "__latest__": with Wagtail's squashed first migration that can resolve to 0001, before the workflows.
+        ("wagtailcore", "0048_add_default_workflows"),
         ("wagtailadmin", "__latest__"),
     ]
 
