@@ -15,6 +15,7 @@ class ProgressConfig(AppConfig):
         from . import page_context, services
 
         # The lesson completion rules this app judges (the heartbeat and the confirm button).
+        # xgettext:no-python-format
         completion.register(completion.VIDEO, _("Watch at least 90% of the video"), order=10)
         completion.register(completion.CONFIRM, _("Confirm after the minimum study time"), order=20)
         sources.register(services.LEDGER_COURSE, _("Course"), order=10)

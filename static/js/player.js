@@ -1,6 +1,7 @@
 /* Talk player: interactive transcript next to an HTML5 <video>/<audio data-talk-player>.
  *
- * - the transcript line being spoken is highlighted and kept in view while playing;
+ * - the transcript line being spoken is highlighted and kept in view inside the transcript panel while playing
+ *   (the page itself never scrolls; not while the reader has just scrolled the panel, nor while it is folded);
  * - clicking a line (its time link) seeks there and plays;
  * - ?t=SECONDS (or 1:30) in the page URL, or data-start on the element, starts playback there;
  * - while a talk is still being processed, its progress is polled and the page reloads when ready.
@@ -9,6 +10,13 @@
 (function () {
   "use strict";
   if (window.TalkPlayer) { return; }
+
+  // After the reader scrolls the transcript, it stays where they put it for this long.
+  var READER_SCROLL_MS = 4000;
+
+  function reducedMotion() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
 
   function parseTime(value) {
     if (!value) { return 0; }
@@ -65,6 +73,7 @@
     pollProgress(root);
     if (!media) { return; }
 
+    var panel = root.querySelector("[data-transcript-panel]");
     var items = list ? Array.prototype.slice.call(list.querySelectorAll("li[data-start]")) : [];
     var starts = items.map(function (li) { return parseFloat(li.getAttribute("data-start")); });
     var ends = items.map(function (li) { return parseFloat(li.getAttribute("data-end")); });
@@ -93,20 +102,37 @@
       var li = items[idx];
       li.classList.add("is-active");
       li.setAttribute("aria-current", "true");
-      // Follow playback inside the transcript box only (never scroll the page),
-      // unless the reader scrolled the transcript in the last few seconds.
-      if (list && Date.now() - userScrolledAt > 4000) {
-        var top = li.offsetTop - list.offsetTop - list.clientHeight / 3;
-        list.scrollTo ? list.scrollTo({ top: Math.max(top, 0), behavior: "smooth" }) : (list.scrollTop = top);
-        userScrolledAt = 0;
-      }
+      if (Date.now() - userScrolledAt > READER_SCROLL_MS) { follow(li); }
+    }
+
+    // Follow playback inside the transcript panel only (never scroll the page): the current line a third of
+    // the way down the panel. Not while the panel is folded or the reader scrolled it in the last few seconds.
+    function follow(li) {
+      if (!list || (panel && !panel.open) || list.scrollHeight <= list.clientHeight) { return; }
+      var top = list.scrollTop + li.getBoundingClientRect().top - list.getBoundingClientRect().top
+        - list.clientHeight / 3;
+      top = Math.max(0, Math.min(top, list.scrollHeight - list.clientHeight));
+      if (Math.abs(top - list.scrollTop) < 2) { return; }
+      if (list.scrollTo) { list.scrollTo({ top: top, behavior: reducedMotion() ? "auto" : "smooth" }); }
+      else { list.scrollTop = top; }
+      userScrolledAt = 0;
     }
 
     media.addEventListener("timeupdate", function () { highlight(false); });
     media.addEventListener("seeked", function () { highlight(true); });
+    if (panel) {
+      // Unfolding the panel shows the line being spoken.
+      panel.addEventListener("toggle", function () { if (panel.open && current >= 0) { follow(items[current]); } });
+    }
     if (list) {
-      list.addEventListener("wheel", function () { userScrolledAt = Date.now(); }, { passive: true });
-      list.addEventListener("touchmove", function () { userScrolledAt = Date.now(); }, { passive: true });
+      var readerScrolls = function () { userScrolledAt = Date.now(); };
+      list.addEventListener("wheel", readerScrolls, { passive: true });
+      list.addEventListener("touchmove", readerScrolls, { passive: true });
+      list.addEventListener("keydown", function (event) {
+        if (/^(Arrow(Up|Down)|Page(Up|Down)|Home|End| )$/.test(event.key)) { readerScrolls(); }
+      });
+      // Dragging the panel's scroll bar (a press on the list itself, not on a line).
+      list.addEventListener("pointerdown", function (event) { if (event.target === list) { readerScrolls(); } });
       list.addEventListener("click", function (event) {
         var link = event.target.closest("[data-seek]");
         if (!link && event.target.closest("li[data-start]")) {
