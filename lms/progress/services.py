@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lms.catalog import access, completion
 from lms.catalog.models import CoursePage, LessonPage
+from lms.common.units import duration_words
 from lms.org.models import Member
 from lms.records import services as ledger
 
@@ -138,10 +139,9 @@ def confirm_lesson(member, lesson: LessonPage, *, now=None) -> LessonProgress:
         lp = _progress_for_update(member, lesson)
         needed = lesson.estimated_minutes * 60
         if lp.completed_at is None and lp.time_spent_seconds + 1e-6 < needed:
-            remaining = int((needed - lp.time_spent_seconds + 59) // 60)
             raise ProgressError(
-                _("Please keep studying: about %(minutes)d more minute(s) before you can confirm.")
-                % {"minutes": remaining}
+                _("Please keep studying: %(left)s more before you can confirm.")
+                % {"left": duration_words(needed - lp.time_spent_seconds)}
             )
         if lp.confirmed_at is None:
             lp.confirmed_at = now

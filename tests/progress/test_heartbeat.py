@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lms.progress.models import Enrollment, LessonProgress
 from lms.progress.services import record_heartbeat
@@ -92,11 +92,15 @@ def test_text_lesson_needs_minimum_time_before_confirm(member):
 
     course = make_course("文字课", credit_hours="1")
     lesson = make_lesson(course, rule="confirm", minutes=2)
-    with pytest.raises(ProgressError):
+    with pytest.raises(ProgressError), translation.override("zh-hans"):
         confirm_lesson(member, lesson)
     beat(member, lesson, 0, 0, "time")
-    for i in range(1, 9):
+    for i in range(1, 8):
         beat(member, lesson, 0, i * 15, "time")
+    # What is left reads in words, never "about 0 minutes" when seconds remain.
+    with pytest.raises(ProgressError, match="还需 15 秒"), translation.override("zh-hans"):
+        confirm_lesson(member, lesson)
+    beat(member, lesson, 0, 120, "time")
     lp = confirm_lesson(member, lesson)
     assert lp.completed_at is not None
     assert Enrollment.objects.get(member=member, course=course).status == "completed"
