@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from lms.common.admin_columns import boolean_column
+
 from .models import ActivityKind, KindYearRule
 
 
@@ -11,7 +13,8 @@ class ActivityKindViewSet(SnippetViewSet):
     model = ActivityKind
     icon = "list-ul"
     menu_label = _("Activity kinds")
-    list_display = ["name", "code", "period", "min_count", "hours", "counts_toward_hours", "plan_unit", "active"]
+    list_display = ["name", "code", "period", "min_count", "hours", boolean_column(ActivityKind, "counts_toward_hours"),
+                    "plan_unit", boolean_column(ActivityKind, "active")]
     list_filter = ["period", "plan_unit", "active"]
     copy_view_enabled = False
 
@@ -20,7 +23,7 @@ class KindYearRuleViewSet(SnippetViewSet):
     model = KindYearRule
     icon = "date"
     menu_label = _("Rules for a year")
-    list_display = ["year", "kind", "period", "min_count", "hours", "counts_toward_hours"]
+    list_display = ["year", "kind", "period", "min_count", "hours", boolean_column(KindYearRule, "counts_toward_hours")]
     list_filter = ["year", "kind"]
 
 
