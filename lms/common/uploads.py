@@ -18,6 +18,7 @@ KIND_BY_PATH = [
     ("/admin/import/", "import"),
     ("/admin/images/", "image"),
     ("/admin/documents/", "document"),
+    ("/announcements/", "document"),
 ]
 DEFAULT_KIND = "other"
 
