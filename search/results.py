@@ -6,11 +6,17 @@ import math
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from lms.common.units import timecode
 
 from .matching import TIER_NAMES
 
 TYPE_ORDER = {"course": 0, "lesson": 1, "talk": 2}
-TYPE_LABELS = {"course": _("Course"), "lesson": _("Lesson"), "talk": _("Talk")}
+# A context of their own: other apps' catalogs translate "Talk" differently (a video, a lecture).
+TYPE_LABELS = {"course": pgettext_lazy("search result kind", "Course"),
+               "lesson": pgettext_lazy("search result kind", "Lesson"),
+               "talk": pgettext_lazy("search result kind", "Talk")}
 MATCH_LABELS = {"exact": _("Exact text"), "pinyin": _("Same pronunciation"), "fuzzy": _("Similar pronunciation")}
 
 
@@ -25,9 +31,8 @@ class Moment:
 
     @property
     def timestamp(self) -> str:
-        seconds = max(0, math.floor(self.start))
-        h, rest = divmod(seconds, 3600)
-        return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
+        """12:34 (1:02:05 past the hour): the moment's position, written as everywhere (lms.common.units)."""
+        return timecode(self.start)
 
     @property
     def seconds(self) -> int:

@@ -1,5 +1,6 @@
 """The search page (/search/)."""
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import services
+from .backends.base import StaleIndexError
+from .backends.elasticsearch import SearchEngineError
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -21,7 +26,15 @@ def search_page(request):
         page = int(request.GET.get("page") or 1)
     except ValueError:
         page = 1
-    result = services.search(request.user, q, filters, page)
+    unavailable = False
+    try:
+        result = services.search(request.user, q, filters, page)
+    except (SearchEngineError, StaleIndexError):
+        # The search engine is down or its index needs rebuilding: the page says so instead of failing.
+        logger.exception("search failed for the search page")
+        unavailable = True
+        result = services.SearchResult(query=q, terms=[], hits=[], count=0, page=1, page_size=services.PAGE_SIZE,
+                                       facets={}, filters=filters)
 
     def link(**changes) -> str:
         params = {"q": q, **{k: v for k, v in filters.items()}, "page": result.page}
@@ -45,6 +58,7 @@ def search_page(request):
         "result": result,
         "facet_groups": facet_groups,
         "error": error,
+        "unavailable": unavailable,
         "message": services.empty_message(result.empty_reason),
         "prev_url": link(page=result.page - 1) if result.page > 1 else "",
         "next_url": link(page=result.page + 1) if result.page < result.num_pages else "",

@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from lms.common.api_parsing import SafeJSONParser
+from lms.common.api_routing import ID_PATTERN
 from lms.org.scope import member_of, require_member, visible_members
 
 from . import access, presenters, services, stats
@@ -141,8 +142,13 @@ class AttemptViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(presenters.attempt_view(attempt))
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-    @action(detail=True, methods=["put"], url_path=r"answers/(?P<question_id>\d+)")
+    @action(detail=True, methods=["put"], url_path=rf"answers/(?P<question_id>{ID_PATTERN})")
     def answer(self, request, pk=None, question_id=None):
+        """Save (or replace) the caller's draft answer to one question of their open attempt; the attempt page
+        calls it on every change. The submission grades the drafts saved before the deadline.
+
+        403 for another member's attempt, 400 for a question not in the attempt or a malformed answer, 409 once
+        the attempt is submitted or its time is up."""
         attempt = self._own(pk)
         try:
             saved = services.save_answer(attempt, int(question_id), request.data)

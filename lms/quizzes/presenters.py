@@ -4,6 +4,8 @@ Correct answers and explanations are included only when the quiz's
 "show answers" rule allows it for this attempt.
 """
 
+import datetime
+
 from django.utils import timezone
 
 from lms.org.scope import member_of
@@ -107,3 +109,37 @@ def attempt_view(attempt: QuizAttempt, *, now=None, with_questions: bool = True,
         answers = attempt.answers.select_related("question").prefetch_related("question__choices").order_by("position")
         data["questions"] = [question_view(a, finished=finished, reveal=reveal) for a in answers]
     return data
+
+
+def is_answered(response) -> bool:
+    """Whether a saved response counts as an answer (an option, true/false, a filled blank or some text)."""
+    if not isinstance(response, dict) or not response:
+        return False
+    if response.get("choices"):
+        return True
+    if isinstance(response.get("value"), bool):
+        return True
+    if any(str(blank).strip() for blank in response.get("blanks") or []):
+        return True
+    return bool(str(response.get("text") or "").strip())
+
+
+def _local_clock(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%H:%M") if value else ""
+
+
+def taking_view(view: dict) -> dict:
+    """What the attempt page adds to ``attempt_view``: per question whether it is answered and the time (HH:MM,
+    local) it was last saved; overall the answered count and the last save. The API's shape stays as it is."""
+    questions = view.get("questions") or []
+    last = None
+    for q in questions:
+        saved = datetime.datetime.fromisoformat(q["saved_at"]) if q["saved_at"] else None
+        q["answered"] = is_answered(q["response"])
+        q["saved_clock"] = _local_clock(saved)
+        if saved and (last is None or saved > last):
+            last = saved
+    answered = sum(1 for q in questions if q["answered"])
+    total = len(questions)
+    return {"answered": answered, "total": total, "percent": round(answered * 100 / total) if total else 0,
+            "last_saved_clock": _local_clock(last)}

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -67,27 +68,43 @@ def attempt_page(request, attempt_id):
     context = {"attempt": attempt, "view": view, "quiz": attempt.quiz, "own": own,
                "QuestionType": QuestionType, "back_url": attempt.quiz.get_absolute_url()}
     if own and not attempt.is_finished:
+        context.update(progress=presenters.taking_view(view), time_zone=timezone.get_current_timezone_name())
         return render(request, "quizzes/attempt_take.html", context)
     return render(request, "quizzes/attempt_result.html", context)
 
 
+def _choice_ids(values) -> list[int]:
+    # Option ids fit a database id (18 digits at most); anything else is not an option of this question.
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
+
+
 def responses_from_form(attempt: QuizAttempt, post) -> dict[int, dict]:
-    """The answers of the no-JavaScript form, in the API's response shape."""
+    """The answers of the no-JavaScript form, in the API's response shape.
+
+    A question whose fields the form did not send (a radio group left alone, a page opened before the answer
+    was saved elsewhere) keeps the answer saved as a draft: only what the form carries replaces a draft.
+    The checkboxes of a multiple-choice question come with a hidden empty field, so unticking them all clears it.
+    """
     out: dict[int, dict] = {}
     for answer in attempt.answers.select_related("question"):
         q = answer.question
         key = f"q{q.pk}"
+        if q.qtype == QuestionType.FILL_BLANK:
+            count = max(1, len(q.blanks()))
+            names = [f"{key}_{i}" for i in range(count)]
+            if any(name in post for name in names):
+                out[q.pk] = {"blanks": [post.get(name, "") for name in names]}
+            continue
+        if key not in post:
+            continue
         if q.qtype == QuestionType.SINGLE:
-            value = post.get(key)
-            out[q.pk] = {"choices": [int(value)]} if value and value.isdigit() else {}
+            chosen = _choice_ids([post.get(key, "")])
+            out[q.pk] = {"choices": chosen} if chosen else {}
         elif q.qtype == QuestionType.MULTIPLE:
-            out[q.pk] = {"choices": [int(v) for v in post.getlist(key) if v.isdigit()]}
+            out[q.pk] = {"choices": _choice_ids(post.getlist(key))}
         elif q.qtype == QuestionType.TRUE_FALSE:
             value = post.get(key)
             out[q.pk] = {"value": value == "true"} if value in ("true", "false") else {}
-        elif q.qtype == QuestionType.FILL_BLANK:
-            count = max(1, len(q.blanks()))
-            out[q.pk] = {"blanks": [post.get(f"{key}_{i}", "") for i in range(count)]}
         else:
             out[q.pk] = {"text": post.get(key, "")}
     return out

@@ -10,6 +10,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from lms.common.admin_columns import boolean_column
+
 from . import views_admin
 from .forms import H5PPackageForm, QuestionForm, QuizForm
 from .models import H5PPackage, Question, QuestionCategory, Quiz
@@ -26,7 +28,7 @@ class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Question bank")
-    list_display = ["__str__", "qtype", "category", "difficulty", "points", "is_active"]
+    list_display = ["__str__", "qtype", "category", "difficulty", "points", boolean_column(Question, "is_active")]
     list_filter = ["qtype", "category", "difficulty", "is_active"]
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
 

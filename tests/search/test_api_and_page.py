@@ -136,7 +136,7 @@ def test_search_page_renders_results_moments_and_facets(demo):
     assert "<mark>三回一课</mark>" in html
     assert "type=talk" in html  # facet links
     empty = client.get("/search/", {"q": ""}).content.decode()
-    assert 'class="empty"' in empty
+    assert 'class="card search-state search-state--empty"' in empty and "想找什么？" in empty
 
 
 def test_search_page_needs_login(demo):

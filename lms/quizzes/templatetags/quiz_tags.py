@@ -1,8 +1,10 @@
 """{% lesson_activity %}: the quiz box and/or H5P player of the current lesson page; {% quiz_overview %}: the
-quiz box's data for an exam page."""
+quiz box's data for an exam page; ``|share`` (0.45 → 45%) and ``|option_letter`` (2 → B). Durations, clock times,
+hours and percentages read through ``{% load units %}`` (lms.common.units)."""
 
 from django import template
 
+from lms.common import units
 from lms.quizzes.models import H5PPackage, Quiz, QuizAttempt
 from lms.quizzes.presenters import quiz_overview_context
 from lms.quizzes.views import h5p_player_context
@@ -34,19 +36,19 @@ def lesson_activity(context, lesson=None):
 
 
 @register.filter
-def duration(seconds):
-    """12345 → "3:25:45"; 75 → "1:15"."""
-    if seconds is None or seconds == "":
-        return ""
-    seconds = int(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+def share(value):
+    """A fraction as a whole percent: 0.456 → "46%" (figures go through lms.common.units)."""
+    return "" if value is None else units.percent_label(float(value) * 100)
 
 
 @register.filter
-def percent(value):
-    return "" if value is None else f"{float(value) * 100:.0f}%"
+def option_letter(number):
+    """The letter of the n-th option (1 → A … 26 → Z), as exam papers write them; past Z, the number."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return ""
+    return chr(ord("A") + number - 1) if 1 <= number <= 26 else str(number)
 
 
 @register.inclusion_tag("quizzes/includes/my_results.html")

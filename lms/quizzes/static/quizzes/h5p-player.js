@@ -53,6 +53,9 @@
         customJs: [el.dataset.frameHelper],
         frame: false, copyright: false, export: false, icon: false, fullScreen: true
       }).then(function () {
+        // The frame the player made is named after the content, for screen readers (WCAG: frame-title).
+        var frame = el.querySelector("iframe");
+        if (frame && !frame.title) frame.title = el.dataset.title || "";
         H5P.externalDispatcher.on("xAPI", function (event) {
           var statement = event.data && event.data.statement;
           if (!statement || !statement.verb || !KEPT.test(statement.verb.id || "")) return;
