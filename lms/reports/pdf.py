@@ -1,8 +1,7 @@
 """Printable archive PDFs with an embedded (subsetted) Chinese font.
 
-The font comes from the ``pylopdf-fonts-zh-cn`` package (Noto Sans SC, SIL OFL)
-so a clean machine needs nothing else; ``settings.LMS_PDF_FONT`` may point to
-another TTF/OTF, and common system CJK fonts are tried last.
+The font is found by ``lms.common.pdf_fonts`` (the ``pylopdf-fonts-zh-cn`` package,
+``settings.LMS_PDF_FONT`` or a system CJK font), shared with the certificates.
 """
 
 import datetime
@@ -10,7 +9,6 @@ import io
 import logging
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -18,46 +16,18 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, WrapMode, XPos, YPos
 
+from lms.common.pdf_fonts import PdfFontMissing, font_path  # noqa: F401  (the views catch pdf.PdfFontMissing)
+
 from .archive import Archive
 
 # fontTools logs every subsetting step at INFO; one PDF would fill the server log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT = "cjk"
-SYSTEM_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
 INK = (34, 34, 34)
 MUTED = (110, 110, 110)
 RED = (200, 22, 29)
 HEAD_FILL = (246, 232, 233)
-
-
-class PdfFontMissing(RuntimeError):
-    pass
-
-
-def font_path() -> Path:
-    configured = getattr(settings, "LMS_PDF_FONT", "")
-    if configured:
-        path = Path(configured)
-        if not path.is_file():
-            raise PdfFontMissing(_("The PDF font %(path)s does not exist.") % {"path": configured})
-        return path
-    try:
-        import pylopdf_fonts_zh_cn
-    except ImportError:
-        pylopdf_fonts_zh_cn = None
-    if pylopdf_fonts_zh_cn is not None:
-        path = Path(pylopdf_fonts_zh_cn.sans_path())
-        if path.is_file():
-            return path
-    for candidate in SYSTEM_FONTS:
-        if Path(candidate).is_file():
-            return Path(candidate)
-    raise PdfFontMissing(_("No Chinese font is installed for PDF export (install pylopdf-fonts-zh-cn)."))
 
 
 def _fmt_hours(value) -> str:
