@@ -1,4 +1,10 @@
-"""Member import from CSV/XLSX: all rows valid, or nothing is written."""
+"""Member import from CSV/XLSX: all rows valid, or nothing is written.
+
+The file states each member as a whole: an empty email, phone or roles cell clears them, and so does an empty
+``post`` cell (the member holds no post). A file without a ``post`` column leaves the members' posts as they are,
+so files made before posts existed keep working. A post is given by its code or its (Chinese) name; an unknown
+post, or an inactive one the member does not already hold, refuses the whole import with the line and the value.
+"""
 
 import re
 
@@ -10,24 +16,48 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.common.parsing import parse_date, split_codes
-from lms.common.tabular import ImportReport, RowError, TabularError, load_import_rows
+from lms.common.tabular import ImportReport, RowError, TabularError, header_of, load_import_rows
 
 from . import signals
-from .models import Member, OrgUnit, Role
+from .models import Member, OrgUnit, Post, Role
 
-COLUMNS = ["employee_no", "name", "org_unit_path", "roles", "email", "phone", "joined_on"]
+COLUMNS = ["employee_no", "name", "org_unit_path", "roles", "post", "email", "phone", "joined_on"]
 REQUIRED = ["employee_no", "name", "org_unit_path"]
 ALIASES = {
     "工号": "employee_no", "员工编号": "employee_no", "姓名": "name", "组织": "org_unit_path",
     "所在组织": "org_unit_path", "组织路径": "org_unit_path", "角色": "roles", "邮箱": "email",
     "电子邮箱": "email", "电话": "phone", "手机": "phone", "手机号": "phone", "加入日期": "joined_on",
-    "入党日期": "joined_on",
+    "入党日期": "joined_on", "岗位": "post", "岗位代码": "post", "岗位名称": "post",
 }
 EMPLOYEE_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
 
 
-def _validate(line: int, row: dict, role_codes: set[str], seen: dict[str, int]) -> tuple[dict | None, list[RowError]]:
+class PostLookup:
+    """Posts by code and by name (codes first: a code is never mistaken for another post's name). An inactive
+    post is refused, except for a member who already holds it (as in the member form: re-importing the same
+    file does not fail on a retired post)."""
+
+    def __init__(self):
+        posts = list(Post.objects.all())
+        self.by_code = {p.code.lower(): p for p in posts}
+        self.by_name = {p.name: p for p in posts}
+        self.retired_held = set(Member.objects.filter(post__is_active=False).values_list("employee_no", "post_id"))
+
+    def error(self, value: str, employee_no: str = "") -> str | None:
+        post = self.find(value)
+        if post is None:
+            return _("unknown post %(v)s (use a post code or name)") % {"v": value}
+        if not post.is_active and (employee_no, post.pk) not in self.retired_held:
+            return _("post %(v)s is no longer in use") % {"v": value}
+        return None
+
+    def find(self, value: str) -> Post | None:
+        return self.by_code.get(value.lower()) or self.by_name.get(value)
+
+
+def _validate(line: int, row: dict, role_codes: set[str], seen: dict[str, int],
+              posts: PostLookup | None = None) -> tuple[dict | None, list[RowError]]:
     errors = []
     out = {k: (row.get(k) or "").strip() for k in COLUMNS}
     for col in REQUIRED:
@@ -48,6 +78,16 @@ def _validate(line: int, row: dict, role_codes: set[str], seen: dict[str, int]) 
     if unknown:
         errors.append(RowError(line, _("unknown role code(s): %(codes)s") % {"codes": ", ".join(unknown)}))
     out["roles"] = set(codes)
+    if posts is None:  # no post column: posts stay as they are
+        out.pop("post")
+    elif out["post"]:
+        problem = posts.error(out["post"], emp)
+        if problem:
+            errors.append(RowError(line, problem))
+        else:
+            out["post"] = posts.find(out["post"])
+    else:
+        out["post"] = None
     if out["email"]:
         try:
             validate_email(out["email"])
@@ -78,10 +118,11 @@ def import_members(data: bytes, filename: str, *, dry_run: bool = False) -> Impo
         report.errors.append(RowError(1, str(exc)))
         return report
     role_codes = set(Role.objects.values_list("code", flat=True))
+    posts = PostLookup() if "post" in header_of(data, filename, ALIASES) else None
     seen: dict[str, int] = {}
     valid = []
     for line, row in rows:
-        clean, errors = _validate(line, row, role_codes, seen)
+        clean, errors = _validate(line, row, role_codes, seen, posts)
         report.errors.extend(errors)
         if clean:
             valid.append({**clean, "line": line})
@@ -143,9 +184,11 @@ def _account_errors(rows: list[tuple[int, dict]]) -> list[RowError]:
 def _apply(row: dict) -> str:
     User = get_user_model()
     unit = OrgUnit.ensure_path(row["org_unit_path"])
-    member = Member.objects.filter(employee_no=row["employee_no"]).select_related("user").first()
+    member = Member.objects.filter(employee_no=row["employee_no"]).select_related("user", "post").first()
     fields = {"name": row["name"], "org_unit": unit, "email": row["email"], "phone": row["phone"],
               "joined_on": row["joined_on"]}
+    if "post" in row:
+        fields["post"] = row["post"]
     if member is None:
         user, _created = User.objects.get_or_create(username=row["employee_no"], defaults={"email": row["email"]})
         if _created:

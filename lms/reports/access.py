@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from lms.org.models import Member, OrgUnit, Role
+from lms.org.models import Member, OrgUnit, Post, Role
 from lms.org.scope import can_view_member, is_hr, managed_units, member_of, units_q
 
 
@@ -29,6 +29,7 @@ class ReportScope:
 
     units: list[OrgUnit]
     role: str = ""
+    post: str = ""  # a post (岗位) code: only members holding it
     courses_of: Member | None = None  # trainer scope: learners in this trainer's courses
     everything: bool = False  # command line without --org: the whole organization
     extra: dict = field(default_factory=dict)
@@ -40,6 +41,8 @@ class ReportScope:
             q = units_q(self.units, prefix=f"{prefix}org_unit__")
         if self.role:
             q &= Q(**{f"{prefix}member_roles__role__code": self.role})
+        if self.post:
+            q &= Q(**{f"{prefix}post__code": self.post})
         return q
 
     def members(self) -> QuerySet[Member]:
@@ -58,6 +61,9 @@ class ReportScope:
         if self.role:
             role = Role.objects.filter(code=self.role).first()
             names = f"{names} · {role.name if role else self.role}"
+        if self.post:
+            post = Post.objects.filter(code=self.post).first()
+            names = f"{names} · {post.name if post else self.post}"
         return names
 
 
@@ -81,6 +87,14 @@ def parse_role(value) -> str:
     return code
 
 
+def parse_post(value) -> str:
+    """A post code (inactive posts too: their holders still show in reports)."""
+    code = (str(value) if value is not None else "").strip()
+    if code and not Post.objects.filter(code=code).exists():
+        raise ReportInputError(_("Unknown post %(code)s.") % {"code": code})
+    return code
+
+
 def parse_org(value) -> OrgUnit | None:
     raw = (str(value) if value is not None else "").strip()
     if not raw:
@@ -93,7 +107,7 @@ def parse_org(value) -> OrgUnit | None:
     return unit
 
 
-def report_scope(user, org=None, role: str = "") -> ReportScope:
+def report_scope(user, org=None, role: str = "", post: str = "") -> ReportScope:
     """Scope for the HR reports; raises ReportAccessDenied outside the user's units."""
     roots = managed_units(user)
     if not roots:
@@ -103,10 +117,10 @@ def report_scope(user, org=None, role: str = "") -> ReportScope:
         if not _unit_in(unit, roots):
             raise ReportAccessDenied(_("%(unit)s is outside the units you manage.") % {"unit": unit.full_name})
         roots = [unit]
-    return ReportScope(units=roots, role=parse_role(role))
+    return ReportScope(units=roots, role=parse_role(role), post=parse_post(post))
 
 
-def trainer_scope(user, org=None, role: str = "") -> ReportScope:
+def trainer_scope(user, org=None, role: str = "", post: str = "") -> ReportScope:
     """Scope for the course-progress report: own courses (trainers) and/or managed units (HR, secretaries)."""
     roots = managed_units(user)
     trainer = member_of(user) if is_trainer(user) else None
@@ -116,17 +130,18 @@ def trainer_scope(user, org=None, role: str = "") -> ReportScope:
     if unit is not None:
         if roots and not _unit_in(unit, roots) and trainer is None:
             raise ReportAccessDenied(_("%(unit)s is outside the units you manage.") % {"unit": unit.full_name})
-    scope = ReportScope(units=roots, role=parse_role(role), courses_of=trainer)
+    scope = ReportScope(units=roots, role=parse_role(role), post=parse_post(post), courses_of=trainer)
     scope.extra["org"] = unit
     return scope
 
 
-def shell_scope(org=None, role: str = "") -> ReportScope:
+def shell_scope(org=None, role: str = "", post: str = "") -> ReportScope:
     """The command line runs with the rights of the server: any unit, or everything."""
     unit = parse_org(org) if not isinstance(org, OrgUnit) else org
     if unit is None:
-        return ReportScope(units=list(OrgUnit.get_root_nodes()), role=parse_role(role), everything=True)
-    return ReportScope(units=[unit], role=parse_role(role))
+        return ReportScope(units=list(OrgUnit.get_root_nodes()), role=parse_role(role), post=parse_post(post),
+                           everything=True)
+    return ReportScope(units=[unit], role=parse_role(role), post=parse_post(post))
 
 
 def can_view_archive(user, member: Member) -> bool:

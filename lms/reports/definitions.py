@@ -1,6 +1,7 @@
 """The built-in report definitions: ledger lines, hours summary, compliance, branch ledger, course progress."""
 
 import datetime
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from lms.org.models import Role
+from lms.org.models import Post, Role
 from lms.records import sources as ledger_sources
 from lms.records.models import StudyHourEntry
 
@@ -43,6 +44,34 @@ def _roles_label(codes):
     if not _role_names or any(c not in _role_names for c in codes):
         _role_names.update(dict(Role.objects.values_list("code", "name")))
     return "、".join(_role_names.get(c, c) for c in codes)
+
+
+_post_names: dict[str, tuple[str, str]] = {}
+_post_names_read = [0.0]
+POST_NAMES_TTL = 60  # seconds: HR renames posts in the admin; a long-running worker reads the names again
+
+
+def _post_label(code):
+    """A post code as its name in the report's language (the Chinese name when there is no English one)."""
+    if not code:
+        return ""
+    now = time.monotonic()
+    if code not in _post_names or now - _post_names_read[0] > POST_NAMES_TTL:
+        _post_names.clear()
+        _post_names.update({c: (n, e) for c, n, e in Post.objects.values_list("code", "name", "name_en")})
+        _post_names_read[0] = now
+    name, name_en = _post_names.get(code, (code, ""))
+    return name_en if name_en and (get_language() or "").startswith("en") else name
+
+
+def _post_codes(run: ReportRun) -> dict[int, str]:
+    """{member id: post code} of the members in scope who hold a post (one query)."""
+    return dict(run.scope.members().filter(is_active=True, post__isnull=False).order_by()
+                .values_list("pk", "post__code"))
+
+
+def _post_column():
+    return Column("post", pgettext_lazy("report column", "Post"), display=_post_label)
 
 
 def _enrollment_status(code):
@@ -122,6 +151,7 @@ class HoursSummary(Report):
         return [
             *_member_columns(),
             Column("roles", pgettext_lazy("report column", "Roles"), display=_roles_label),
+            _post_column(),
             Column("required", pgettext_lazy("report column", "Required hours"), "number"),
             Column("earned", pgettext_lazy("report column", "Earned hours"), "number"),
             *[Column(f"hours_{s.code}", s.label, "number") for s in earning_sources()],
@@ -131,9 +161,11 @@ class HoursSummary(Report):
     def rows(self, run):
         units = UnitIndex(None if run.scope.everything else run.scope.units)
         codes = [s.code for s in earning_sources()]
+        posts = _post_codes(run)
         for fig in run.member_figures(sources=True):
             yield [fig.employee_no, fig.name, units.full_name(fig.unit_id),
-                   units.full_name(units.branch_of(fig.unit_id)), fig.roles, fig.required, fig.earned,
+                   units.full_name(units.branch_of(fig.unit_id)), fig.roles, posts.get(fig.pk, ""), fig.required,
+                   fig.earned,
                    *[fig.by_source.get(code, ZERO) for code in codes], fig.compliant]
 
     def chart(self, run):
@@ -148,6 +180,7 @@ class Compliance(Report):
     def columns(self):
         return [
             *_member_columns(),
+            _post_column(),
             Column("required", pgettext_lazy("report column", "Required hours"), "number"),
             Column("earned", pgettext_lazy("report column", "Earned hours"), "number"),
             Column("shortfall", pgettext_lazy("report column", "Shortfall"), "number"),
@@ -158,10 +191,12 @@ class Compliance(Report):
 
     def rows(self, run):
         units = UnitIndex(None if run.scope.everything else run.scope.units)
+        posts = _post_codes(run)
         for fig in run.member_figures():
             if fig.compliant is False or fig.overdue:
                 yield [fig.employee_no, fig.name, units.full_name(fig.unit_id),
-                       units.full_name(units.branch_of(fig.unit_id)), fig.required, fig.earned, fig.shortfall,
+                       units.full_name(units.branch_of(fig.unit_id)), posts.get(fig.pk, ""), fig.required,
+                       fig.earned, fig.shortfall,
                        len(fig.overdue), fig.overdue]
 
     def chart(self, run):
@@ -261,8 +296,8 @@ class CourseProgress(Report):
     def allowed(self, user):
         return access.can_use_reports(user) or access.is_trainer(user)
 
-    def scope_for(self, user, org=None, role=""):
-        return access.trainer_scope(user, org=org, role=role)
+    def scope_for(self, user, org=None, role="", post=""):
+        return access.trainer_scope(user, org=org, role=role, post=post)
 
     def columns(self):
         return [
@@ -289,6 +324,8 @@ class CourseProgress(Report):
             qs = qs.filter(member__org_unit__path__startswith=unit.path)
         if scope.role:
             qs = qs.filter(member__member_roles__role__code=scope.role)
+        if scope.post:
+            qs = qs.filter(member__post__code=scope.post)
         start = datetime.datetime.combine(run.period.start, datetime.time.min, tzinfo=timezone.get_current_timezone())
         end = datetime.datetime.combine(run.period.end, datetime.time.max, tzinfo=timezone.get_current_timezone())
         qs = qs.filter(enrolled_at__lte=end).filter(Q(completed_at__isnull=True) | Q(completed_at__gte=start))

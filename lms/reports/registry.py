@@ -74,6 +74,8 @@ class ReportRun:
             params["org"] = self.scope.units[0].pk
         if self.scope.role:
             params["role"] = self.scope.role
+        if self.scope.post:
+            params["post"] = self.scope.post
         return params
 
     def filename(self, ext: str) -> str:
@@ -90,8 +92,8 @@ class Report:
     def columns(self) -> list[Column]:
         raise NotImplementedError
 
-    def scope_for(self, user, org=None, role="") -> access.ReportScope:
-        return access.report_scope(user, org=org, role=role)
+    def scope_for(self, user, org=None, role="", post="") -> access.ReportScope:
+        return access.report_scope(user, org=org, role=role, post=post)
 
     def allowed(self, user) -> bool:
         return access.can_use_reports(user)

@@ -65,11 +65,12 @@ def build_run(user, name: str, params, *, shell: bool = False, today: datetime.d
     today = today or timezone.localdate()
     period = parse_period(params, today)
     if shell:
-        scope = access.shell_scope(org=params.get("org"), role=params.get("role", ""))
+        scope = access.shell_scope(org=params.get("org"), role=params.get("role", ""), post=params.get("post", ""))
     else:
         if not report.allowed(user):
             raise ReportAccessDenied(_("You may not run the %(report)s report.") % {"report": report.title})
-        scope = report.scope_for(user, org=params.get("org"), role=params.get("role", ""))
+        scope = report.scope_for(user, org=params.get("org"), role=params.get("role", ""),
+                                 post=params.get("post", ""))
     return ReportRun(report=report, scope=scope, period=period, today=today, user=user)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.org.models import Role
+from lms.org.models import Post, Role
 from lms.org.scope import managed_units
 
 from . import access, audit, pdf, services, wording
@@ -109,9 +109,10 @@ def report_page(request, name):
         "more": len(rows) > PREVIEW_ROWS, "preview_rows": PREVIEW_ROWS,
         "chart": _bars(chart) if chart else None,
         "query": query.urlencode(), "params": request.GET, "units": _units_for_filter(request.user),
-        "roles": Role.objects.all(), "years": _years(run.today), "language": language,
-        "reports": available_reports(request.user), "subscribable": name in SUBSCRIBABLE
-        and access.can_use_reports(request.user),
+        "roles": Role.objects.all(), "posts": Post.objects.all(), "years": _years(run.today),
+        "language": language, "reports": available_reports(request.user),
+        # A subscription keeps org unit and role, not a post: no subscription of a post-filtered view.
+        "subscribable": name in SUBSCRIBABLE and access.can_use_reports(request.user) and not run.scope.post,
         "subscription_periods": ReportSubscription.Period.choices,
     })
 

@@ -152,10 +152,11 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 class PlanRuleSerializer(serializers.ModelSerializer):
     roles = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    posts = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = PlanRule
-        fields = ["id", "name", "roles", "new_role_holders_only", "org_unit", "courses", "tier", "categories",
+        fields = ["id", "name", "roles", "posts", "new_role_holders_only", "org_unit", "courses", "tier", "categories",
                   "due_mode", "due_date", "due_days", "annual_hours"]
 
 
@@ -178,4 +179,5 @@ class TrainingPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
         if not getattr(self, "swagger_fake_view", False):
             get_plan()
-        return TrainingPlan.objects.prefetch_related("rules__roles", "rules__courses", "rules__categories")
+        return TrainingPlan.objects.prefetch_related("rules__roles", "rules__posts", "rules__courses",
+                                                     "rules__categories")

@@ -1,6 +1,6 @@
 """Training plans (per year, versioned), their rules, and the assignments they produce.
 
-A plan's rules match members by role and/or org-unit subtree and give them
+A plan's rules match members by role, post (岗位) and/or org-unit subtree and give them
 required courses (explicit courses, a whole tier or categories) with a due
 date, plus an annual study-hour requirement. Assignments are never deleted:
 a rule that stops matching withdraws the assignment (status + timestamp),
@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -88,7 +89,8 @@ class PlanVersion(models.Model):
 
 
 class PlanRule(Orderable, ClusterableModel):
-    """Who (roles and/or org subtree) must take what (courses/tier/categories) by when, and how many hours."""
+    """Who (roles, posts and/or org subtree: all that are given must match) must take what
+    (courses/tier/categories) by when, and how many hours."""
 
     class DueMode(models.TextChoices):
         ABSOLUTE = "absolute", _("On a fixed date")
@@ -99,6 +101,10 @@ class PlanRule(Orderable, ClusterableModel):
     roles = ParentalManyToManyField(
         "org.Role", blank=True, related_name="+", verbose_name=_("roles"),
         help_text=_("Members holding any of these roles match; leave empty for everyone."),
+    )
+    posts = ParentalManyToManyField(
+        "org.Post", blank=True, related_name="+", verbose_name=pgettext_lazy("job post", "posts"),
+        help_text=_("Members holding any of these posts match; leave empty for any post."),
     )
     new_role_holders_only = models.BooleanField(
         _("only members who gained the role this year"), default=False,
@@ -127,7 +133,8 @@ class PlanRule(Orderable, ClusterableModel):
 
     panels = [
         FieldPanel("name"),
-        MultiFieldPanel([FieldPanel("roles"), FieldPanel("new_role_holders_only"), FieldPanel("org_unit")],
+        MultiFieldPanel([FieldPanel("roles"), FieldPanel("posts"), FieldPanel("new_role_holders_only"),
+                         FieldPanel("org_unit")],
                         heading=_("Who")),
         MultiFieldPanel([FieldPanel("courses"), FieldPanel("tier"), FieldPanel("categories")],
                         heading=_("Required courses")),

@@ -20,7 +20,7 @@ def snapshot(plan: TrainingPlan) -> dict:
     """What the plan requires, as plain data (compared to detect changes, kept as history)."""
     rules = []
     for rule in (PlanRule.objects.filter(plan=plan).select_related("org_unit")
-                 .prefetch_related("roles", "courses", "categories").order_by("sort_order", "pk")):
+                 .prefetch_related("roles", "posts", "courses", "categories").order_by("sort_order", "pk")):
         rules.append({
             "id": rule.pk,
             "name": rule.name,
@@ -36,6 +36,9 @@ def snapshot(plan: TrainingPlan) -> dict:
             "due_days": rule.due_days,
             "annual_hours": str(rule.annual_hours) if rule.annual_hours is not None else None,
         })
+        posts = sorted(p.code for p in rule.posts.all())
+        if posts:  # only when given, so the versions recorded before posts existed still compare equal
+            rules[-1]["posts"] = posts
     return {"year": plan.year, "is_active": plan.is_active, "rules": rules}
 
 
@@ -108,13 +111,14 @@ def copy_plan(source: TrainingPlan, year: int) -> TrainingPlan:
     shift = year - source.year
     plan = TrainingPlan(year=year, name=source.name.replace(str(source.year), str(year)), notes=source.notes)
     rules = []
-    for old in source.rules.all().prefetch_related("roles", "courses", "categories").order_by("sort_order"):
+    for old in source.rules.all().prefetch_related("roles", "posts", "courses", "categories").order_by("sort_order"):
         rule = PlanRule(
             name=old.name, new_role_holders_only=old.new_role_holders_only, org_unit_id=old.org_unit_id,
             tier=old.tier, due_mode=old.due_mode, due_date=_shift_year(old.due_date, shift),
             due_days=old.due_days, annual_hours=old.annual_hours, sort_order=old.sort_order,
         )
         rule.roles = list(old.roles.all())
+        rule.posts = list(old.posts.all())
         rule.courses = list(old.courses.all())
         rule.categories = list(old.categories.all())
         rules.append(rule)

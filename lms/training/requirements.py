@@ -50,6 +50,18 @@ def plan_requirements(member_ids, year: int) -> dict[int, Decimal | None]:
     return out
 
 
+def _post_codes(member_ids, facts) -> dict[int, str]:
+    """{member id: post code} of the members in ``facts`` that hold a post (``member_ids`` may be a subquery)."""
+    holders = Member.objects.filter(post__isnull=False)
+    if isinstance(member_ids, list | tuple | set):
+        ids, out = sorted(facts), {}
+        for start in range(0, len(ids), 900):
+            out.update(holders.filter(pk__in=ids[start:start + 900]).values_list("pk", "post__code"))
+        return out
+    return {pk: code for pk, code in holders.filter(pk__in=member_ids).values_list("pk", "post__code")
+            if pk in facts}
+
+
 def _as_date(value):
     if value is None or isinstance(value, datetime.date):
         return value
@@ -96,21 +108,25 @@ class PlanRequirements(RequirementProvider):
         facts = facts if facts is not None else load_facts(member_ids)
         unit_paths = [r.unit_path for r in rules if r.unit_path is not None]
         with_dates = any(r.new_role_holders_only for r in rules)
+        # The records app's facts carry no post: read the posts only when a rule with hours names some.
+        posts = _post_codes(member_ids, facts) if any(r.post_codes for r in rules) else {}
         today = timezone.localdate()
         memo: dict = {}
         result: dict[int, Decimal] = {}
         for member_id, (path, roles) in facts.items():
+            post = posts.get(member_id)
             if with_dates:
                 held = roles if isinstance(roles, dict) else dict.fromkeys(roles)
-                key = (tuple(path.startswith(p) for p in unit_paths), frozenset(held.items()))
+                key = (tuple(path.startswith(p) for p in unit_paths), frozenset(held.items()), post)
             elif unit_paths:
-                key = (tuple(path.startswith(p) for p in unit_paths), frozenset(roles))
+                key = (tuple(path.startswith(p) for p in unit_paths), frozenset(roles), post)
             else:
-                key = frozenset(roles)
+                key = (frozenset(roles), post)
             hours = memo.get(key, memo)
             if hours is memo:
                 dated = {code: _as_date(roles[code]) if isinstance(roles, dict) else None for code in roles}
-                hours = memo[key] = highest_hours(rules, MemberFacts(member_id, True, path, today, dated), plan)
+                hours = memo[key] = highest_hours(
+                    rules, MemberFacts(member_id, True, path, today, dated, post), plan)
             if hours is not None:
                 result[member_id] = hours
         return result

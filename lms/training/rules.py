@@ -18,6 +18,7 @@ class MemberFacts:
     path: str
     created_on: datetime.date
     roles: dict[str, datetime.date] = field(default_factory=dict)  # role code → gained on
+    post: str | None = None  # the code of the member's post (岗位), if any
 
 
 @dataclass
@@ -32,10 +33,15 @@ class CompiledRule:
     due_days: int | None
     annual_hours: Decimal | None
     course_ids: list[int] = field(default_factory=list)
+    post_codes: frozenset[str] = frozenset()  # empty: any post (or none)
 
     def matched_roles(self, facts: MemberFacts, plan_start: datetime.date, plan_end: datetime.date):
-        """Gained-on dates of the member's roles that make this rule apply; None when it does not apply."""
+        """Gained-on dates of the member's roles that make this rule apply; None when it does not apply.
+
+        Every condition the rule gives must hold: the org subtree, one of its posts and one of its roles."""
         if self.unit_path is not None and not facts.path.startswith(self.unit_path):
+            return None
+        if self.post_codes and facts.post not in self.post_codes:
             return None
         if not self.role_codes:
             return []
@@ -54,7 +60,7 @@ class CompiledRule:
 def compile_rules(plan: TrainingPlan, *, with_courses: bool = True) -> list[CompiledRule]:
     compiled = []
     rules = PlanRule.objects.filter(plan=plan).select_related("org_unit").order_by("sort_order", "pk")
-    rules = rules.prefetch_related("roles", *(("courses", "categories") if with_courses else ()))
+    rules = rules.prefetch_related("roles", "posts", *(("courses", "categories") if with_courses else ()))
     for rule in rules:
         course_ids: list[int] = []
         if with_courses:
@@ -72,6 +78,7 @@ def compile_rules(plan: TrainingPlan, *, with_courses: bool = True) -> list[Comp
             unit_path=rule.org_unit.path if rule.org_unit_id else None,
             due_mode=rule.due_mode, due_date=rule.due_date, due_days=rule.due_days,
             annual_hours=rule.annual_hours, course_ids=course_ids,
+            post_codes=frozenset(p.code for p in rule.posts.all()),
         ))
     return compiled
 
@@ -87,10 +94,11 @@ def member_facts(member_ids) -> dict[int, MemberFacts]:
                                     .values_list("member_id", "role__code", "gained_on")):
         roles.setdefault(member_id, {})[code] = gained
     facts = {}
-    for member_id, active, path, created in (Member.objects.filter(pk__in=member_ids)
-                                             .values_list("pk", "is_active", "org_unit__path", "created_at")):
+    for member_id, active, path, created, post in (
+            Member.objects.filter(pk__in=member_ids)
+            .values_list("pk", "is_active", "org_unit__path", "created_at", "post__code")):
         facts[member_id] = MemberFacts(member_id, active, path or "", timezone.localdate(created),
-                                       roles.get(member_id, {}))
+                                       roles.get(member_id, {}), post)
     return facts
 
 
@@ -106,10 +114,11 @@ def facts_in_range(low: int, high: int) -> dict[int, MemberFacts]:
         roles.setdefault(member_id, {})[code] = gained
     tz = timezone.get_current_timezone()
     facts = {}
-    for member_id, active, path, created in (Member.objects.filter(pk__gte=low, pk__lte=high)
-                                             .values_list("pk", "is_active", "org_unit__path", "created_at")):
+    for member_id, active, path, created, post in (
+            Member.objects.filter(pk__gte=low, pk__lte=high)
+            .values_list("pk", "is_active", "org_unit__path", "created_at", "post__code")):
         facts[member_id] = MemberFacts(member_id, active, path or "", created.astimezone(tz).date(),
-                                       roles.get(member_id, {}))
+                                       roles.get(member_id, {}), post)
     return facts
 
 

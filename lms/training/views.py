@@ -11,12 +11,12 @@ from django.db.models import Count, Min, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from lms.catalog.models import CoursePage
 from lms.common.exports import table_response
-from lms.org.models import Member, OrgUnit
+from lms.org.models import Member, OrgUnit, Post
 from lms.org.scope import managed_units, member_of, units_q
 from lms.records.models import StudyHourEntry
 from lms.records.requirements import annual_requirement
@@ -68,14 +68,16 @@ def _managed_or_403(request):
     return units
 
 
-def _branch_rows(units, unit: OrgUnit | None, query: str, today, year):
+def _branch_rows(units, unit: OrgUnit | None, query: str, today, year, post: Post | None = None):
     members = Member.objects.filter(units_q(units), is_active=True)
     if unit is not None:
         members = members.filter(org_unit__path__startswith=unit.path)
+    if post is not None:
+        members = members.filter(post=post)
     if query:
         members = members.filter(Q(name__icontains=query) | Q(employee_no__icontains=query))
     active = Q(assignments__status=ACTIVE)
-    return members.select_related("org_unit").annotate(
+    return members.select_related("org_unit", "post").annotate(
         n_overdue=Count("assignments", filter=active & Q(assignments__due_on__lt=today)),
         n_active=Count("assignments", filter=active),
         n_done=Count("assignments", filter=Q(assignments__status=COMPLETED, assignments__year=year)),
@@ -103,6 +105,8 @@ def _decorate(rows, year, today):
 
 class BranchFilter(forms.Form):
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, label=gettext_lazy("Org unit"))
+    post = forms.ModelChoiceField(queryset=Post.objects.all(), required=False, to_field_name="code",
+                                  label=pgettext_lazy("job post", "Post"))
     q = forms.CharField(required=False, label=gettext_lazy("Name or employee number"))
 
     def __init__(self, *args, units=(), **kwargs):
@@ -116,10 +120,10 @@ def branch(request):
     today = timezone.localdate()
     year = today.year
     form = BranchFilter(request.GET or None, units=units)
-    unit, query = None, ""
+    unit, query, post = None, "", None
     if form.is_bound and form.is_valid():
-        unit, query = form.cleaned_data["unit"], form.cleaned_data["q"].strip()
-    rows = _branch_rows(units, unit, query, today, year)
+        unit, query, post = form.cleaned_data["unit"], form.cleaned_data["q"].strip(), form.cleaned_data["post"]
+    rows = _branch_rows(units, unit, query, today, year, post)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         return _export(request, list(rows), export, year, today, units, unit)
@@ -141,7 +145,7 @@ EXPORT_HEADER = [
     gettext_lazy("Employee number"), gettext_lazy("Name"), gettext_lazy("Org unit"),
     gettext_lazy("Hours required"), gettext_lazy("Hours earned"), gettext_lazy("Open assignments"),
     gettext_lazy("Overdue assignments"), gettext_lazy("Completed this year"), gettext_lazy("Next due date"),
-    gettext_lazy("Overdue courses"),
+    gettext_lazy("Overdue courses"), pgettext_lazy("job post", "Post"),
 ]
 
 
@@ -154,8 +158,9 @@ def _export(request, rows, fmt: str, year: int, today, units, unit):
                 m.required, m.earned, m.n_active, m.n_overdue, m.n_done,
                 m.next_due.isoformat() if m.next_due else "",
                 "; ".join(f"{a.course.title} ({a.due_on.isoformat()})" for a in m.overdue_assignments),
+                m.post.name if m.post_id else "",
             ])
-    params = {k: v for k, v in request.GET.items() if k in ("unit", "q")}
+    params = {k: v for k, v in request.GET.items() if k in ("unit", "post", "q")}
     return table_response(request, name="training_status", header=EXPORT_HEADER, rows=table, fmt=fmt,
                           filename=f"training-status-{today.isoformat()}.{fmt}", sheet_title=_("Training status"),
                           units=[unit] if unit else units, params={**params, "year": year})

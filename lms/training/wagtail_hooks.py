@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms.common.admin_columns import boolean_column
 from lms.org.admin_scope import MemberScopedViewSet
 
 from .models import Assignment, TrainingPlan
@@ -13,7 +14,7 @@ class TrainingPlanViewSet(SnippetViewSet):
     model = TrainingPlan
     icon = "list-ul"
     menu_label = _("Training plans")
-    list_display = ["year", "name", "is_active", "version", "updated_at"]
+    list_display = ["year", "name", boolean_column(TrainingPlan, "is_active"), "version", "updated_at"]
     add_to_admin_menu = True
     menu_order = 220
 

@@ -30,10 +30,12 @@ def test_compliance_xlsx_has_chinese_headers_and_values(world):
     assert f"compliance-2025-{world['root'].pk}.xlsx" in response["Content-Disposition"]
     ws = _xlsx(response).worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == ["工号", "姓名", "所在组织", "所在支部", "应修学时", "已修学时", "差额学时", "逾期任务",
+    assert rows[0] == ["工号", "姓名", "所在组织", "所在支部", "岗位", "应修学时", "已修学时", "差额学时", "逾期任务",
                        "逾期课程"]
-    assert rows[1][:8] == ["M002", "党员二", "公司党委/第一党支部", "公司党委/第一党支部", 32, 20, 12, 1]
-    assert rows[1][8] == "必修课A"
+    assert rows[1][:4] == ["M002", "党员二", "公司党委/第一党支部", "公司党委/第一党支部"]
+    assert rows[1][4] in ("", None)  # no post
+    assert rows[1][5:9] == [32, 20, 12, 1]
+    assert rows[1][9] == "必修课A"
     assert len(rows) == 4
 
 

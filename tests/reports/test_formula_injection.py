@@ -51,7 +51,7 @@ def _check_xlsx(data):
     overdue = cells["M003"][-1]
     assert overdue.data_type == "s" and overdue.value == "'" + EVIL_COURSE
     # Numbers stay numbers.
-    required = cells["M003"][4]
+    required = cells["M003"][5]
     assert required.data_type == "n" and required.value == 32
 
 

@@ -47,4 +47,4 @@ def test_background_export_by_a_real_worker(world, settings, tmp_path, monkeypat
                 .worksheets[0].iter_rows(values_only=True))
     assert rows[0][0] == "工号" and len(rows) == 9
     m1 = next(r for r in rows if r[0] == "M001")
-    assert (m1[5], m1[6]) == (32, 25.5)
+    assert (m1[6], m1[7]) == (32, 25.5)
