@@ -101,12 +101,32 @@
   }
 
   // ----------------------------------------------------------------------------------------------- heartbeat
+  // The newest beat the network lost (briefly offline): sent again when the browser is back online. Only the
+  // newest is kept, and the server judges it like any beat against its own clock, so time it could not watch
+  // pass is never credited; a pause or the end of the video is not lost with the connection.
+  var pending = null, sentSeq = 0, answeredSeq = 0;
+  window.addEventListener("online", function () {
+    if (!pending) return;
+    var beat = pending;
+    pending = null;
+    send(beat.position, beat.event);
+  });
+
   function send(position, event, asked) {
+    var seq = ++sentSeq;
     return fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf()},
       body: JSON.stringify({position: position, event: event})
-    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+    }).catch(function (error) {
+      // No answer at all (the network, not the server); an older beat never replaces a newer one.
+      if (seq > answeredSeq && (!pending || seq > pending.seq)) pending = {position: position, event: event, seq: seq};
+      throw error;
+    }).then(function (r) {
+      answeredSeq = Math.max(answeredSeq, seq);
+      if (pending && pending.seq < seq) pending = null;
+      return r.ok ? r.json() : null;
+    }).then(function (data) {
       if (!data) return null;
       var el = document.getElementById("watched-seconds");
       if (el && data.watched_seconds !== undefined) {

@@ -110,3 +110,43 @@ def test_installable_app_opens_offline(journey, make_member):
 
     journey.goto("/search/?q=x", "online again")
     assert page.locator("#offline-notice").count() == 0
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_a_beat_lost_offline_is_sent_when_back_online_and_judged_by_the_server(journey, make_member):
+    """Briefly offline: the page keeps the newest heartbeat the network lost and sends it when the browser is
+    online again. The server judges it like any beat, so it credits no more than its own clock allows."""
+    from lms.progress.models import LessonProgress
+    from tests.factories import make_lesson
+
+    member = make_member("D2002", "赵敏", "公司党委/第一党支部/第一党小组")
+    course = make_course("图文学习课", tier="elective")
+    lesson = make_lesson(course, "学习党章（图文）", rule="confirm", minutes=1)
+    page = journey.page
+    journey.login("D2002")
+    # No periodic reading beat in this test: the only beat after the network returns is the one it lost.
+    page.add_init_script("window.setInterval = function () { return 0; };")
+    with page.expect_response(lambda r: "/heartbeat/" in r.url and r.request.method == "POST") as first:
+        journey.goto(lesson.url, "text lesson: the first beat")
+    assert first.value.ok
+    started = timezone.now()
+    before = LessonProgress.objects.get(member=member, lesson=lesson)
+
+    journey.context.set_offline(True)
+    # Coming back to the page reports at once: this beat is lost with the connection.
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_timeout(1500)
+    assert LessonProgress.objects.get(pk=before.pk).last_beat_at == before.last_beat_at
+    # Chromium reports the request the network refused; that, and only that, was expected.
+    lost = [p for p in journey.problems if "ERR_INTERNET_DISCONNECTED" in p and "/heartbeat/" in p]
+    assert lost, journey.problems
+    journey.problems[:] = [p for p in journey.problems if p not in lost]
+    with page.expect_request(lambda r: "/heartbeat/" in r.url and r.method == "POST") as resent:
+        journey.context.set_offline(False)
+    response = resent.value.response()
+    assert response is not None and response.ok
+    after = LessonProgress.objects.get(pk=before.pk)
+    assert after.last_beat_at > before.last_beat_at
+    # Credited: at most the seconds the server saw pass since the first beat, however long the page claims.
+    assert after.time_spent_seconds <= (timezone.now() - started).total_seconds() + 1
+    journey.check("online again: the lost beat arrived")
