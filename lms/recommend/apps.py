@@ -12,6 +12,7 @@ class RecommendConfig(AppConfig):
         from lms.common import slots
         from lms.org.models import Member, MemberRole
         from lms.progress.signals import course_completed, lesson_completed
+        from lms.quizzes.signals import attempt_finished
         from lms.training.models import Assignment
 
         from . import bootstrap, handlers, tasks  # noqa: F401  tasks: registers the Celery tasks, sent by name in scheduling
@@ -23,6 +24,7 @@ class RecommendConfig(AppConfig):
                        lambda context: recommend_tags.also_completed(context, context.get("page")))
         course_completed.connect(handlers.on_course_completed, dispatch_uid="recommend-course-completed")
         lesson_completed.connect(handlers.on_lesson_completed, dispatch_uid="recommend-lesson-completed")
+        attempt_finished.connect(handlers.on_attempt_finished, dispatch_uid="recommend-attempt-finished")
         post_save.connect(handlers.on_assignment_changed, sender=Assignment, dispatch_uid="recommend-assignment-saved")
         post_delete.connect(handlers.on_assignment_changed, sender=Assignment,
                             dispatch_uid="recommend-assignment-deleted")

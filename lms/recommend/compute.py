@@ -33,7 +33,7 @@ from lms.org.models import Member, MemberRole, OrgUnit, Role
 from lms.progress.models import Enrollment, LessonProgress
 from lms.training.models import Assignment
 
-from . import content, engine, visibility
+from . import content, engine, visibility, weak_topics
 from .models import Dismissal, ItemNeighbour, Recommendation, RecomputeRun, TalkCompletion
 
 log = logging.getLogger(__name__)
@@ -420,15 +420,47 @@ def _recompute(run: RecomputeRun, member_ids: set[int] | None) -> int:
     needed = np.unique(people.vis_group[rows])
     visible, allowed = visibility_masks(cat, people, needed)
     gap_matrix, due = gaps(cat, people, rows, visible)
+    excluded = exclusions(cat, people, member_ids)
     result = engine.recommend(W, model, members=rows, allowed=(people.vis_group, allowed),
-                              exclude=exclusions(cat, people, member_ids), gaps=gap_matrix, params=p)
+                              exclude=excluded, gaps=gap_matrix, params=p)
     if member_ids is None:  # members who left keep nothing
         Recommendation.objects.exclude(member__is_active=True).delete()
-    return store(cat, people, rows, result, due, now)
+    weak = weak_courses(cat, people, rows, member_ids, W=W, allowed=allowed, gaps=gap_matrix,
+                        exclude=excluded, p=p)
+    return store(cat, people, rows, result, due, now, weak=weak)
 
 
-def store(cat: Catalog, people: People, rows: np.ndarray, result: engine.Result | None, due: dict, now) -> int:
-    """Replace the stored recommendations of ``rows``' members, a batch of members per transaction."""
+def weak_courses(cat: Catalog, people: People, rows: np.ndarray, member_ids, *, W, allowed, gaps, exclude,
+                 p: engine.Params) -> dict[int, list[tuple[int, int]]]:
+    """{member row: [(course column, question category id), …]}: courses of the member's weak question
+    categories that may be recommended "for you" (allowed, not completed, in progress, dismissed or required)."""
+    wanted = set(rows.tolist())
+    candidates = weak_topics.weak_topic_courses(member_ids, threshold=p.weak_threshold,
+                                                min_questions=p.weak_min_questions, per_member=p.weak_top_k)
+    W, gaps, exclude = W.tocsr(), gaps.tocsr(), exclude.tocsr()
+    out: dict[int, list[tuple[int, int]]] = {}
+    for member_id, picks in candidates.items():
+        r = people.row.get(member_id)
+        if r is None or r not in wanted:
+            continue
+        chosen = []
+        for course_id, category_id, _share in picks:
+            col = cat.index.get(("course", course_id))
+            if (col is None or not allowed[people.vis_group[r], col] or W[r, col] or gaps[r, col]
+                    or exclude[r, col]):
+                continue
+            chosen.append((col, category_id))
+            if len(chosen) >= p.weak_top_k:
+                break
+        if chosen:
+            out[r] = chosen
+    return out
+
+
+def store(cat: Catalog, people: People, rows: np.ndarray, result: engine.Result | None, due: dict, now,
+          weak: dict[int, list[tuple[int, int]]] | None = None) -> int:
+    """Replace the stored recommendations of ``rows``' members, a batch of members per transaction. ``weak``
+    (member row → [(course column, question category)]) come first in "for you", ahead of the engine's."""
     role_pk = dict(Role.objects.values_list("code", "pk"))
     by_row: dict[int, list[Recommendation]] = defaultdict(list)
     if result is not None:
@@ -445,6 +477,19 @@ def store(cat: Catalog, people: People, rows: np.ndarray, result: engine.Result 
             if code in (Recommendation.Reason.PEERS, Recommendation.Reason.ROLE_PEERS):
                 rec.reason_role_id = role_pk.get(people.peer_role[m])
             by_row[m].append(rec)
+    for m, picks in (weak or {}).items():
+        cols = {col for col, _category in picks}
+        first = [Recommendation(member_id=int(people.ids[m]), section=Recommendation.Section.FOR_YOU, rank=rank,
+                                score=1.0, reason=Recommendation.Reason.WEAK_TOPIC, reason_category_id=category,
+                                computed_at=now, **_item_fk(cat, col)) for rank, (col, category) in enumerate(picks)]
+        rest = []
+        for rec in by_row.get(m, []):
+            if rec.section == Recommendation.Section.FOR_YOU:
+                if rec.course_id and cat.index[("course", rec.course_id)] in cols:
+                    continue
+                rec.rank = len(first) + sum(1 for x in rest if x.section == Recommendation.Section.FOR_YOU)
+            rest.append(rec)
+        by_row[m] = first + rest
     total = 0
     row_list = rows.tolist()
     for start in range(0, len(row_list), STORE_BATCH):

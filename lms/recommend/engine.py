@@ -71,6 +71,11 @@ class Params:
     top_k: int = 10
     max_gaps: int = 20
     batch_size: int = 2048
+    # Weak topics (lms.recommend.weak_topics): a question category scored below this share of the points, over at
+    # least this many answered questions, brings up to ``weak_top_k`` of its courses first in "for you".
+    weak_threshold: float = 0.6
+    weak_min_questions: int = 3
+    weak_top_k: int = 3
 
 
 @dataclass

@@ -20,6 +20,12 @@ def on_lesson_completed(sender, member_id, lesson_id, **kwargs):
         mark_dirty([member_id])
 
 
+def on_attempt_finished(sender, attempt_id, member_id, quiz_id, passed=None, **kwargs):
+    """A graded quiz or exam attempt may make or clear a weak topic (``weak_topics``). Sent by lms.quizzes after
+    its transaction committed, so the member is marked at once."""
+    mark_dirty([member_id])
+
+
 def on_assignment_changed(sender, instance, raw=False, **kwargs):
     """Assigned, completed or withdrawn: the member's required section changes."""
     if raw:

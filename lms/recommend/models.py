@@ -44,6 +44,7 @@ class Recommendation(ItemMixin, models.Model):
         PEERS = "peers", _("Often completed by your branch colleagues in the same role")
         ROLE_PEERS = "role_peers", _("Often completed by members in the same role")
         POPULAR = "popular", _("Popular across the organization")
+        WEAK_TOPIC = "weak_topic", _("Strengthens a question category the member scored low in")
 
     member = models.ForeignKey("org.Member", on_delete=models.CASCADE, related_name="recommendations",
                                verbose_name=_("member"))
@@ -62,6 +63,9 @@ class Recommendation(ItemMixin, models.Model):
                                     related_name="+", verbose_name=_("because of talk"))
     reason_role = models.ForeignKey("org.Role", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("peer role"))
+    # A weak-topic recommendation: the question category the member scored low in (lms.quizzes).
+    reason_category = models.ForeignKey("quizzes.QuestionCategory", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("weak question category"))
     due_on = models.DateField(_("due on"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
 

@@ -57,6 +57,10 @@ def _role_name(role) -> str:
 def reason_text(rec: Recommendation) -> str:
     """The human reason, in the active language."""
     R = Recommendation.Reason
+    if rec.reason == R.WEAK_TOPIC:
+        if rec.reason_category is None:  # the category was deleted since
+            return _("Recommended for you")
+        return _("Strengthen a weak area: %(category)s") % {"category": rec.reason_category.name}
     if rec.reason == R.REQUIRED:
         if rec.due_on:
             return _("Your required course, due %(date)s") % {"date": rec.due_on.isoformat()}
@@ -103,7 +107,7 @@ def recommendations_for(member, user=None) -> dict:
     user = user or member.user
     rows = list(
         Recommendation.objects.filter(member=member)
-        .select_related("course", "talk", "reason_course", "reason_talk", "reason_role")
+        .select_related("course", "talk", "reason_course", "reason_talk", "reason_role", "reason_category")
         .order_by("rank", "pk")
     )
     course_ids = {r.course_id for r in rows if r.course_id}
