@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from lms.activities import selectors as org_life
+from lms.certificates.services import certificates_for
 from lms.org.models import Member
 from lms.records import sources as ledger_sources
 from lms.records.models import StudyHourEntry
@@ -83,6 +84,7 @@ class Archive:
     quiz_results: list
     generated_at: datetime.datetime
     org_life: OrgLife = field(default_factory=OrgLife)
+    certificates: list = field(default_factory=list)  # issued in the year, revoked ones included (marked)
 
     @property
     def compliant(self) -> bool | None:
@@ -127,6 +129,7 @@ def build_archive(member: Member, year: int) -> Archive:
         quiz_results=sources.member_quiz_results(member, period),
         generated_at=timezone.localtime(),
         org_life=build_org_life(member, period.start, period.end),
+        certificates=list(certificates_for(member, year)),
     )
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode, WrapMode, XPos, YPos
 
@@ -172,6 +173,16 @@ class ArchivePDF(FPDF):
                 [[attempt_title(q), _date(q.submitted_at), _score(q), _yes_no(q.passed)]
                  for q in archive.quiz_results],
                 [82, 40, 30, 30],
+            )
+        certificates = getattr(archive, "certificates", None)
+        if certificates:
+            self.heading(_("Certificates"))
+            self.grid(
+                [_("Certificate"), _("Issued on"), _("Hours"), _("Verification code"), _("Status")],
+                [[c.title, _day(c.issued_on), _fmt_hours(c.hours), c.display_code,
+                  pgettext("certificate", "Revoked") if c.is_revoked else pgettext("certificate", "Valid")]
+                 for c in certificates],
+                [70, 26, 16, 44, 26],
             )
         self.org_life(archive)
         self.heading(_("Corrections"))
