@@ -126,16 +126,19 @@ def me_page(request):
     phones it is where the header's tools live; it works for an account without a member record too."""
     user = request.user
     member = member_of(user)
-    roles = []
+    roles, post = [], ""
     if member is not None:
         english = (get_language() or "").startswith("en")
         roles = [(role.name_en or role.name) if english else role.name
                  for role in Role.objects.filter(member_roles__member=member).order_by("id")]
+        if member.post_id:
+            post = (member.post.name_en or member.post.name) if english else member.post.name
     return render(request, "site/me.html", {
         "member": member,
         "display_name": member.name if member is not None else (user.get_full_name() or user.get_username()),
         "org_unit": member.org_unit.full_name if member is not None else "",
         "roles": roles,
+        "post": post,
         "mfa": _mfa_eligible(user, member),
         "admin": user.has_perm("wagtailadmin.access_admin"),
     })

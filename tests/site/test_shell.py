@@ -147,6 +147,16 @@ def test_the_me_page_of_a_member():
     assert page.select_one(".topbar__title").get_text(strip=True) == "我的"
 
 
+def test_the_me_page_shows_the_members_post():
+    from lms.org.models import Post
+
+    member = MemberFactory(roles=["member"])
+    member.post = Post.objects.get(code="safety")
+    member.save()
+    page = soup(client_for(member.user).get("/me/"))
+    assert page.select_one("main [data-post]").get_text(strip=True) == "安全管理"
+
+
 def test_the_me_page_of_a_branch_secretary_and_of_a_trainer():
     secretary = MemberFactory(roles=["member", "branch_secretary"])
     sync_user_groups(secretary)  # as the role handlers do
