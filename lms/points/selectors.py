@@ -115,18 +115,23 @@ def branches_board(year: int, month=None) -> list[BranchRow]:
     members' points / number of active members, so small branches compete fairly."""
     month = period_month(month)
     mapping, branches = unit_branches()
-    per_unit = (Member.objects.filter(is_active=True).annotate(t=_totals(year, month))
-                .values("org_unit_id").annotate(n=Count("id"), pts=Coalesce(Sum("t__points"), 0)).order_by())
+    # Two grouped reads instead of one outer join of every member to the period's totals: the members per unit
+    # (an index-only count), and the period's totals per unit (only members who earned something).
+    heads = (Member.objects.filter(is_active=True).values("org_unit_id").annotate(n=Count("id")).order_by()
+             .values_list("org_unit_id", "n"))
+    earned = dict(PointTotal.objects.filter(year=year, month=month, member__is_active=True)
+                  .values("member__org_unit_id").annotate(pts=Sum("points")).order_by()
+                  .values_list("member__org_unit_id", "pts"))
     rows: dict[int, BranchRow] = {}
-    for r in per_unit:
-        branch_id = mapping.get(r["org_unit_id"])
+    for unit_id, n in heads:
+        branch_id = mapping.get(unit_id)
         if branch_id is None:
             continue
         row = rows.get(branch_id)
         if row is None:
             row = rows[branch_id] = BranchRow(branch_id, branches[branch_id].name)
-        row.members += r["n"]
-        row.points += r["pts"]
+        row.members += n
+        row.points += earned.get(unit_id) or 0
     ordered = sorted(rows.values(), key=lambda r: branches[r.branch_id].path)
     return rank(ordered, key=lambda r: r.ratio)
 
