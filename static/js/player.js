@@ -65,6 +65,31 @@
     }, 3000);
   }
 
+  // Captions are on by default; a member who turns them off (or on) keeps that choice on this device.
+  var CAPTIONS_KEY = "lms.captions";
+
+  function rememberCaptions(media) {
+    var tracks = media.textTracks;
+    if (!tracks || !tracks.length) { return; }
+    var wanted = null;
+    try { wanted = window.localStorage.getItem(CAPTIONS_KEY); } catch (e) { /* storage off */ }
+    var apply = function () {
+      if (wanted === "showing" || wanted === "hidden") {
+        for (var i = 0; i < tracks.length; i++) {
+          if (tracks[i].kind === "captions" || tracks[i].kind === "subtitles") { tracks[i].mode = wanted; }
+        }
+      }
+    };
+    apply();
+    media.addEventListener("loadedmetadata", apply, { once: true });
+    tracks.addEventListener("change", function () {
+      var mode = "hidden";
+      for (var i = 0; i < tracks.length; i++) { if (tracks[i].mode === "showing") { mode = "showing"; } }
+      wanted = mode;
+      try { window.localStorage.setItem(CAPTIONS_KEY, mode); } catch (e) { /* storage off */ }
+    });
+  }
+
   function init(root, isFirst) {
     if (root.getAttribute("data-player-ready")) { return; }
     root.setAttribute("data-player-ready", "1");
@@ -72,6 +97,7 @@
     var list = root.querySelector("[data-transcript]");
     pollProgress(root);
     if (!media) { return; }
+    rememberCaptions(media);
 
     var panel = root.querySelector("[data-transcript-panel]");
     var items = list ? Array.prototype.slice.call(list.querySelectorAll("li[data-start]")) : [];

@@ -173,6 +173,17 @@ def test_catalog_cards_and_lesson_layout(journey, make_member):
     page.wait_for_function(in_view)
     journey.check("transcript folded and unfolded")
 
+    # Captions are on by default; the member turns them off and the next visit keeps that choice.
+    modes = "() => Array.from(document.querySelector('video[data-talk-player]').textTracks).map(t => t.mode)"
+    assert page.evaluate(modes) == ["showing"]
+    page.evaluate("() => { document.querySelector('video[data-talk-player]').textTracks[0].mode = 'hidden'; }")
+    page.wait_for_function("() => localStorage.getItem('lms.captions') === 'hidden'")
+    page.reload()
+    page.wait_for_function("() => Array.from(document.querySelector('video[data-talk-player]').textTracks)"
+                           ".map(t => t.mode).join() === 'hidden'")
+    page.evaluate("() => { document.querySelector('video[data-talk-player]').textTracks[0].mode = 'showing'; }")
+    page.wait_for_function("() => localStorage.getItem('lms.captions') === 'showing'")
+
     # 5. The text lesson: the countdown (mm:ss) from what the server has credited; at zero, and only when the
     #    server agrees, the confirm button is enabled; confirming completes the lesson.
     LessonProgress.objects.create(member=world["member"], lesson=world["reading"], time_spent_seconds=55)
