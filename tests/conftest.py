@@ -11,6 +11,18 @@ def _clean_test_media():
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language. A request through the test client runs LocaleMiddleware in the
+    test's own thread, which leaves the request's language active afterwards; without this, a test asking for
+    English pages would change the language of the messages the next test reads."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def api():
     return APIClient()

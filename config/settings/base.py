@@ -299,7 +299,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["lms.common.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lms.common.schema.error_responses"],
-    "ENUM_NAME_OVERRIDES": {"TalkStatusEnum": "content_library.models.Talk.Status"},
+    "ENUM_NAME_OVERRIDES": {"TalkStatusEnum": "content_library.models.Talk.Status",
+                            "CertificateKindEnum": "lms.certificates.models.Certificate.Kind"},
     # Swagger UI and Redoc from our own static files: intranets have no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -20,7 +20,20 @@ def ensure_catalog_home():
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])
+    _remove_wagtail_welcome_page()
     return home
+
+
+WELCOME_TITLE = "初始欢迎页（未使用）"
+
+
+def _remove_wagtail_welcome_page() -> None:
+    """Wagtail's migrations create an English "Welcome to your new Wagtail site!" page as the first site's root;
+    once the catalog is the root it is an unused leftover that staff meet in the admin's page lists and reports.
+    Renamed, not deleted: a deletion would write the English title into the site history instead."""
+    Page.objects.filter(depth=2, content_type=ContentType.objects.get_for_model(Page),
+                        title="Welcome to your new Wagtail site!").update(title=WELCOME_TITLE,
+                                                                           draft_title=WELCOME_TITLE)
 
 
 def _create_tree_root():

@@ -58,7 +58,7 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeSerializer(serializers.Serializer):
+class PointsSummarySerializer(serializers.Serializer):
     today = serializers.DateField()
     today_points = serializers.IntegerField()
     left_today = serializers.IntegerField(allow_null=True)
@@ -107,6 +107,26 @@ class ReportMemberSerializer(serializers.Serializer):
     points = serializers.IntegerField()
 
 
+class ReportRowSerializer(serializers.Serializer):
+    """A row of the report as documented: a member's row (``by=member``) or a branch's (``by=branch``)."""
+
+    name = serializers.CharField()
+    points = serializers.IntegerField()
+    employee_no = serializers.CharField(required=False)
+    org_unit = serializers.CharField(required=False)
+    rank = serializers.IntegerField(required=False)
+    branch_id = serializers.IntegerField(required=False)
+    members = serializers.IntegerField(required=False)
+    average = serializers.FloatField(required=False)
+
+
+class ReportPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = ReportRowSerializer(many=True)
+
+
 HISTORY_SIZE = 50
 
 
@@ -116,7 +136,7 @@ def _query(serializer_class, request):
     return query
 
 
-@extend_schema(responses=MeSerializer)
+@extend_schema(responses=PointsSummarySerializer)
 @api_view(["GET"])
 def me(request):
     """My points: today, what is left today per rule, the year, the balance that has not expired, my rank in my
@@ -124,7 +144,7 @@ def me(request):
     member = require_member(request.user, _("This account is not linked to a member."), api=True)
     summary = selectors.member_summary(member, timezone.localdate())
     summary.history = list(selectors.history(member)[:HISTORY_SIZE])
-    return Response(MeSerializer(summary).data)
+    return Response(PointsSummarySerializer(summary).data)
 
 
 @extend_schema(parameters=[BoardQuerySerializer], responses=BoardSerializer)
@@ -169,7 +189,7 @@ class ReportPagination(PageNumberPagination):
     page_size_query_param = "page_size"
 
 
-@extend_schema(parameters=[ReportQuerySerializer], responses=ReportMemberSerializer(many=True))
+@extend_schema(parameters=[ReportQuerySerializer], responses=ReportPageSerializer)
 @api_view(["GET"])
 def report(request):
     """Points by member (paginated, highest first) or by branch for a year or month, within the caller's units
@@ -185,8 +205,9 @@ def report(request):
         if unit is None or not any(unit.path.startswith(u.path) for u in units):
             raise ValidationError({"unit": [_("Choose a unit you oversee.")]})
         units = [unit]
+    paginator = ReportPagination()  # one shape for both: pages of rows
     if query.validated_data["by"] == "branch":
-        return Response(BranchRowSerializer(selectors.branch_report(units, year, month), many=True).data)
-    paginator = ReportPagination()
+        page = paginator.paginate_queryset(selectors.branch_report(units, year, month), request)
+        return paginator.get_paginated_response(BranchRowSerializer(page, many=True).data)
     page = paginator.paginate_queryset(selectors.member_report(units, year, month), request)
     return paginator.get_paginated_response(ReportMemberSerializer(page, many=True).data)

@@ -85,7 +85,7 @@ def test_hr_downloads_the_compliance_report_and_an_archive(journey, make_member)
     journey.nav("统计报表", "reports again")
     journey.follow(page.get_by_role("link", name="党员档案"), "members' archives")
     journey.follow(page.locator("tr", has_text="D1003").get_by_role("link", name="档案"), "archive of D1003")
-    assert "张伟" in page.locator("main").inner_text() and "10.00" in page.locator("#summary").inner_text()
+    assert "张伟" in page.locator("main").inner_text() and "10 / 32 学时" in page.locator("#summary").inner_text()
 
     with page.expect_response(re.compile(r"/archive/\d+/pdf/")) as answer:
         path, filename = journey.download(lambda: page.get_by_role("link", name="下载 PDF").click(), "archive pdf")

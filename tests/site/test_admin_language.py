@@ -73,6 +73,9 @@ DB_PERMISSION_NAME = re.compile(
 OUR_APPS = ("lms.", "content_library", "search", "media_pipeline")
 WORD = re.compile(r"[A-Za-z]{3,}")
 ADDRESS = re.compile(r"https?://[!-~]+")  # an example address in a help text is not English
+# A stored file's name is data: the storage adds a random suffix to a taken name (材料_aMO1urQ.pdf).
+FILE_NAME = re.compile(r"[^\s/\\]+\.(?:png|jpe?g|gif|webp|svg|pdf|docx?|xlsx?|pptx?|txt|csv|zip|mp4|m4a|mp3)\b",
+                       re.IGNORECASE)
 VISIBLE_ATTRS = ("title", "aria-label", "placeholder")
 SKIPPED_TAGS = {"script", "style"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -141,7 +144,7 @@ def english(html: str, allowed=frozenset()) -> dict[str, set[str]]:
     for kind, text, hidden in parser.parts:
         if acceptable(kind, text, hidden):
             continue
-        for word in WORD.findall(ADDRESS.sub(" ", text)):
+        for word in WORD.findall(FILE_NAME.sub(" ", ADDRESS.sub(" ", text))):
             if word.lower() not in ALLOWED | FIXTURE_DATA | allowed:
                 found.setdefault(word, set()).add(text)
     return found
