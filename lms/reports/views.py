@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.evaluation import access as evaluation_access
 from lms.org.models import Post, Role
 from lms.org.scope import managed_units
+from lms.points import access as points_access
 
 from . import access, audit, pdf, services, wording
 from .models import AuditLogEntry, ExportJob, ReportSubscription
@@ -45,6 +47,9 @@ def index(request):
     return render(request, "reports/index.html", {
         "reports": reports, "is_hr": access.can_read_audit_log(request.user),
         "manages": access.can_use_reports(request.user),
+        # Evaluation results and points have their own pages (charts, XLSX), reached from here.
+        "evaluation_results": evaluation_access.can_use_results(request.user),
+        "points_report": bool(points_access.export_units(request.user)),
     })
 
 
