@@ -15,6 +15,7 @@ from lms.org.models import Member
 from lms.records import services as ledger
 from lms.records.models import StudyHourEntry
 
+from . import signals
 from .attendance import ATTENDED, SOURCE, AttendanceError, _credit, mark, reference
 from .models import Activity, Attendance
 from .rules import rule_for
@@ -111,6 +112,9 @@ def _apply(activity: Activity, wanted: dict[int, tuple[str, str]], report: Impor
             updated += Attendance.objects.filter(activity=activity, member_id__in=chunk).update(**fields)
     report.updated += updated + len(undo)
     report.created += len(new)
+    changed = [a.member_id for a in new] + [m for members in groups.values() for m in members]
+    if changed:
+        signals.attendance_bulk_changed.send(sender=Attendance, activity_id=activity.pk, member_ids=changed)
     for member_id, status, note in undo:
         try:
             mark(activity, Member(pk=member_id), status, by=created_by, note=note)

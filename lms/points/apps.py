@@ -9,6 +9,7 @@ class PointsConfig(AppConfig):
     verbose_name = _("Points")
 
     def ready(self):
+        from lms.activities import signals as activity_signals
         from lms.activities.models import Attendance
         from lms.common import slots
         from lms.common.navigation import NavEntry, register
@@ -23,6 +24,8 @@ class PointsConfig(AppConfig):
         progress_signals.course_completed.connect(handlers.on_course_completed, dispatch_uid="points-course")
         quiz_signals.attempt_finished.connect(handlers.on_attempt_finished, dispatch_uid="points-attempt")
         post_save.connect(handlers.on_attendance_saved, sender=Attendance, dispatch_uid="points-attendance")
+        activity_signals.attendance_bulk_changed.connect(handlers.on_attendance_bulk_changed,
+                                                         dispatch_uid="points-attendance-bulk")
         post_save.connect(handlers.on_ledger_saved, sender=StudyHourEntry, dispatch_uid="points-ledger")
         post_save.connect(handlers.on_progress_saved, sender=LessonProgress, dispatch_uid="points-progress")
         post_migrate.connect(bootstrap.after_migrate, sender=self, dispatch_uid="points-after-migrate")

@@ -31,6 +31,11 @@ def on_attendance_saved(sender, instance, raw=False, **kwargs):
     _later(tasks.attendance_changed, instance.pk)
 
 
+def on_attendance_bulk_changed(sender, activity_id, member_ids, **kwargs):
+    """The attendance import writes rows in bulk (no post_save): each changed row is synced like a saved one."""
+    _later(tasks.activity_attendance_changed, activity_id, list(member_ids))
+
+
 def on_ledger_saved(sender, instance, created=False, raw=False, **kwargs):
     if created and not raw and instance.reverses_id is not None:
         _later(tasks.ledger_reversed, instance.pk)

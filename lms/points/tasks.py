@@ -7,6 +7,8 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from lms.activities.models import Attendance
+
 from . import events, services
 
 LIMITS = {"queue": "default", "soft_time_limit": 60, "time_limit": 90}
@@ -34,6 +36,13 @@ def attempt_finished(attempt_id: int) -> int:
 @shared_task(name="points.attendance_changed", **LIMITS)
 def attendance_changed(attendance_id: int) -> int:
     return len(events.sync_attendance(attendance_id))
+
+
+@shared_task(name="points.activity_attendance_changed", queue="default", soft_time_limit=600, time_limit=660)
+def activity_attendance_changed(activity_id: int, member_ids: list[int]) -> int:
+    """An imported attendance list: every changed row, synced one by one (each is idempotent)."""
+    ids = Attendance.objects.filter(activity_id=activity_id, member_id__in=member_ids).values_list("pk", flat=True)
+    return sum(len(events.sync_attendance(pk)) for pk in ids.iterator(chunk_size=500))
 
 
 @shared_task(name="points.ledger_reversed", **LIMITS)

@@ -82,3 +82,19 @@ def test_heartbeats_count_daily_study_and_a_video_watched_to_the_end(people, dja
     with django_capture_on_commit_callbacks(execute=True):
         progress.record_heartbeat(m1, lesson, 90.0, now=start + datetime.timedelta(seconds=200))
     assert len(rows(m1)) == 2
+
+
+def test_an_imported_attendance_list_earns_the_points_once(lecture, people, django_capture_on_commit_callbacks):
+    """The import writes attendance in bulk (no save signals); its own signal brings the points, once."""
+    from lms.activities.importer import import_attendance
+
+    make_rule("activity", 3)
+    m1, sec1 = people["m1"], people["sec1"]
+    sheet = f"工号,状态\n{m1.employee_no},出席\n".encode("utf-8-sig")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_attendance(lecture, sheet, "sheet.csv", created_by=sec1.user).ok
+    key = f"activity:{lecture.pk}"
+    assert rows(m1) == [(key, 3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_attendance(lecture, sheet, "sheet.csv", created_by=sec1.user).ok  # the same list again
+    assert rows(m1) == [(key, 3)]
