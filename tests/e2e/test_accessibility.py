@@ -159,6 +159,25 @@ def test_member_pages_are_accessible(journey, make_member):
     journey.goto("/offline/", "offline page", a11y=True)
     not_found(journey, "/no-such-page/", "404 page")
 
+    # Points, certificates, announcements and surveys.
+    from django.utils import timezone
+
+    from lms.certificates import services as certificates
+    from lms.certificates.models import CertificateTemplate, CourseCertificate
+
+    template = CertificateTemplate.objects.create(name="结业证书", organization="示例集团党委", title="结业证书")
+    CourseCertificate.objects.create(course=world["course"], template=template)
+    certificate = certificates.issue_for_course(world["member"], world["course"], completed_at=timezone.now())
+    journey.goto("/points/", "my points", a11y=True)
+    journey.goto("/points/board/", "branch board", a11y=True)
+    journey.goto("/certificates/", "my certificates", a11y=True)
+    journey.goto("/announcements/", "announcements", a11y=True)
+    journey.goto("/evaluation/mine/", "my surveys", a11y=True)
+    journey.context.clear_cookies()
+    journey.goto("/verify/", "verify a certificate", a11y=True)
+    journey.goto(f"/verify/{certificate.code}/", "a certificate verified", a11y=True)
+    assert COURSE in page.locator("main").inner_text()
+
 
 def test_secretary_and_hr_pages_are_accessible(journey, make_member):
     world = build_world(make_member, talk=False)
@@ -176,6 +195,8 @@ def test_secretary_and_hr_pages_are_accessible(journey, make_member):
     journey.goto(f"/training/members/{world['member'].pk}/", "a member's training", a11y=True)
     journey.goto("/archive/branch/", "branch archives", a11y=True)
     journey.goto("/reports/", "reports as secretary", a11y=True)
+    journey.goto("/announcements/new/", "publish an announcement", a11y=True)
+    journey.goto("/points/report/", "points report of the branch", a11y=True)
 
     journey.context.clear_cookies()
     journey.login("D9001")
@@ -185,3 +206,6 @@ def test_secretary_and_hr_pages_are_accessible(journey, make_member):
     journey.goto("/reports/subscriptions/", "subscriptions", a11y=True)
     journey.goto("/archive/members/", "members' archives", a11y=True)
     journey.goto(f"/archive/{world['member'].pk}/", "a member's archive", a11y=True)
+    journey.goto("/evaluation/results/", "survey results", a11y=True)
+    journey.goto("/points/board/?scope=branches", "board of branches", a11y=True)
+    journey.goto("/points/report/", "points report", a11y=True)
