@@ -429,3 +429,16 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+
+# LRS (lms.xapi). Members appear in statements as accounts of LMS_XAPI_HOME_PAGE (keep it stable: it is part of
+# their identity); LMS_XAPI_ACTOR_EMAIL=1 names them by e-mail instead. LMS_XAPI_DEFAULT_VERSION: the version an
+# answer names when a request names none (1.0.3, or 2.0.0 for an LRS that presents itself as 2.0).
+# Forwarding every stored statement to an upstream LRS (empty URL: off): the URL is the upstream's xAPI endpoint
+# (…/xapi); key and secret are its HTTP Basic credentials. Beat sends what is due every minute.
+LMS_XAPI_HOME_PAGE = os.environ.get("LMS_XAPI_HOME_PAGE", "") or WAGTAILADMIN_BASE_URL
+LMS_XAPI_ACTOR_EMAIL = os.environ.get("LMS_XAPI_ACTOR_EMAIL", "") in ("1", "true", "yes")
+LMS_XAPI_DEFAULT_VERSION = os.environ.get("LMS_XAPI_DEFAULT_VERSION", "1.0.3")
+LMS_XAPI_UPSTREAM_URL = os.environ.get("LMS_XAPI_UPSTREAM_URL", "")
+LMS_XAPI_UPSTREAM_KEY = os.environ.get("LMS_XAPI_UPSTREAM_KEY", "")
+LMS_XAPI_UPSTREAM_SECRET = os.environ.get("LMS_XAPI_UPSTREAM_SECRET", "")
+CELERY_BEAT_SCHEDULE["xapi-forward"] = {"task": "xapi.forward", "schedule": 60.0}

@@ -37,3 +37,6 @@ STORAGES = {
 # proven with low rates in tests/accounts/test_api_tokens.py.
 LMS_API_ANON_RATE = None
 LMS_API_USER_RATE = None
+
+# Members' xAPI accounts in the tests (lms.xapi): a fixed home page the emission tests compare with.
+LMS_XAPI_HOME_PAGE = "https://lms.invalid"

@@ -120,6 +120,8 @@ def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str 
         lp.last_beat_at = now
         lp.save(update_fields=["watched", "watched_seconds", "last_position", "last_beat_at", "stream_started_at",
                                "time_spent_seconds", "updated_at"])
+        if duration and (event in ("pause", "ended") or lp.stream_started_at == now):
+            _announce_viewing(member.pk, lesson.pk, event, position, lp, now, float(duration))
         completed_now = False
         if (lesson.completion_rule == completion.VIDEO and duration
                 and lp.watched_seconds >= VIDEO_COMPLETION_RATIO * float(duration) - 0.5):
@@ -127,6 +129,13 @@ def record_heartbeat(member, lesson: LessonPage, position: float, *, event: str 
     if completed_now:  # complete_lesson() set completed_at in the database; otherwise ``lp`` is current
         lp.refresh_from_db()
     return BeatResult(lp, counted, completed_now)
+
+
+def _announce_viewing(member_id, lesson_id, event, position, lp, now, duration) -> None:
+    kwargs = {"member_id": member_id, "lesson_id": lesson_id, "position": position, "at": now,
+              "event": event if event in ("pause", "ended") else "started", "duration": duration,
+              "session_started_at": lp.stream_started_at, "watched": [list(i) for i in lp.watched]}
+    transaction.on_commit(lambda: signals.video_viewing.send(sender=LessonPage, **kwargs))
 
 
 def confirm_lesson(member, lesson: LessonPage, *, now=None) -> LessonProgress:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import sources
+from . import signals, sources
 from .models import StudyHourEntry
 
 
@@ -98,4 +98,6 @@ def credit_many(member_ids, *, source: str, reference: str, title: str, hours, d
         chunk = member_ids[start:start + 5000]
         out.update(StudyHourEntry.objects.filter(member_id__in=chunk, source=source, reference=reference,
                                                  reverses__isnull=True).values_list("member_id", "pk"))
+    entry_ids = list(out.values())
+    transaction.on_commit(lambda: signals.entries_bulk_created.send(sender=StudyHourEntry, entry_ids=entry_ids))
     return out

@@ -18,3 +18,9 @@ def max_body_bytes() -> int:
 
 def statements_page_size() -> int:
     return int(getattr(settings, "LMS_XAPI_PAGE_SIZE", 100))
+
+
+def default_version() -> str:
+    """The version an answer names when the request names none (an error, since the header is required): the
+    version this LRS presents itself as. 1.0.3 by default; an LRS that upper levels reach as 2.0 sets 2.0.0."""
+    return "2.0.0" if str(getattr(settings, "LMS_XAPI_DEFAULT_VERSION", "1.0.3")).startswith("2.") else "1.0.3"

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 
 from . import versions
-from .http import endpoint
+from .wire import endpoint
 
 
 @endpoint(methods={"GET"}, auth=False, version_required=False)

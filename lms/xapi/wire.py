@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -46,12 +47,49 @@ class XapiRequest:
 
     def json(self):
         """The body as JSON, or a 400 saying why not."""
-        try:
-            return json.loads(self.body.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise BadRequest("The body is not UTF-8.") from None
-        except ValueError as exc:
-            raise BadRequest(f"The body is not valid JSON: {exc}") from None
+        return loads(self.body)
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text):
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+def loads(raw: bytes):
+    """JSON as the LRS accepts it: UTF-8, no NaN/Infinity, no NUL characters (PostgreSQL's jsonb refuses
+    them), not absurdly deep; anything else is a 400."""
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except UnicodeDecodeError:
+        raise BadRequest("The body is not UTF-8.") from None
+    except RecursionError:
+        raise BadRequest("The JSON is nested too deeply.") from None
+    except ValueError as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}") from None
+    if "\\u0000" in text or "\x00" in text:
+        _check_nul(data)
+    return data
+
+
+def _check_nul(value):
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise BadRequest("The JSON holds a NUL character.")
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _read_body(request) -> bytes:
@@ -129,7 +167,7 @@ def endpoint(*, methods: set[str], auth: bool = True, version_required: bool = T
         @csrf_exempt
         @functools.wraps(handler)
         def view(request, *args, **kwargs):
-            version = versions.V1
+            version = conf.default_version()
             head = request.method.upper() == "HEAD"
             try:
                 if request.method.upper() == "OPTIONS":
