@@ -30,6 +30,13 @@ def set_auditor(auditor: Auditor) -> None:
     _auditor[:] = [auditor]
 
 
+def record(user, *, name: str, fmt: str, rows: int, units=(), params: dict | None = None) -> None:
+    """Record a download that is not a table (a dataset ZIP) in the same audit log; refused without an auditor."""
+    if not _auditor:
+        raise ImproperlyConfigured("No export auditor is registered (the reports app records every export).")
+    _auditor[0](user, name=name, fmt=fmt, rows=rows, units=list(units), params=params or {})
+
+
 def table_response(request, *, name: str, header: Sequence, rows: Sequence[Sequence], fmt: str, filename: str,
                    sheet_title: str, units=(), params: dict | None = None) -> HttpResponse:
     """The table as a download, recorded in the audit log (who, what, which units, how many rows)."""
