@@ -15,6 +15,7 @@ KIND_BY_PATH = [
     ("/api/v1/talks/", "talk"),
     ("/admin/talks/", "talk"),
     ("/api/v1/h5p/", "h5p"),
+    ("/admin/snippets/scorm/", "h5p"),  # SCORM packages: interactive packages, the same cap
     ("/admin/import/", "import"),
     ("/admin/images/", "image"),
     ("/admin/documents/", "document"),

@@ -8,7 +8,7 @@ from lms.catalog.models import LessonPage
 
 
 def test_progress_quizzes_and_evaluation_register_their_rules_in_order():
-    assert [code for code, _label in completion.choices()] == ["video", "confirm", "quiz", "h5p", "survey"]
+    assert [code for code, _label in completion.choices()] == ["video", "confirm", "quiz", "h5p", "scorm", "survey"]
     assert dict(LessonPage._meta.get_field("completion_rule").choices)["quiz"]
 
 

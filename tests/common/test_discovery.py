@@ -14,5 +14,6 @@ def test_every_project_app_with_api_routes_is_mounted():
 
 def test_demo_steps_run_in_their_declared_order():
     assert [name for name, _seed in demo_steps()] == [
-        "lms.training.demo", "lms.quizzes.demo", "lms.activities.demo", "lms.reports.demo", "lms.points.demo",
-        "lms.certificates.demo", "lms.announcements.demo", "lms.evaluation.demo", "lms.recommend.demo"]
+        "lms.training.demo", "lms.quizzes.demo", "lms.scorm.demo", "lms.activities.demo", "lms.reports.demo",
+        "lms.points.demo", "lms.certificates.demo", "lms.announcements.demo", "lms.evaluation.demo",
+        "lms.recommend.demo"]

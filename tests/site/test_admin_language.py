@@ -8,6 +8,7 @@ text they were found in.
 """
 
 import datetime
+import io
 import re
 from html.parser import HTMLParser
 
@@ -29,9 +30,13 @@ from lms.activities.models import ActivityKind, KindYearRule
 from lms.catalog.models import CoursePage, LessonPage
 from lms.org.groups import TRAINERS
 from lms.org.importer import COLUMNS as MEMBER_COLUMNS
+from lms.scorm.models import ScormPackage
+from lms.scorm.package.store import import_package
 from lms.training.models import Assignment
+from lms.xapi.models import LrsClient
 from tests.factories import MemberFactory, UserFactory, catalog_home, make_talk
 from tests.quizzes.factories import question, quiz
+from tests.scorm import packages as scorm_packages
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +44,7 @@ pytestmark = pytest.mark.django_db
 ALLOWED = {
     "h5p", "pdf", "xlsx", "csv", "api", "url", "hls", "mp4", "svg", "png", "jpeg", "jpg", "gif", "webp", "avif",
     "wagtail", "webvtt", "srt", "vtt", "ldap", "mfa", "utc", "json", "html", "m4a", "mp3", "wav", "ogg",
-    "javascript",
+    "javascript", "scorm",
 }
 # Data that is not Chinese: the default site's host name, and "Root", the title Wagtail's migrations give the tree's
 # root page (in a superuser's breadcrumbs) and the root collection (in collection menus).
@@ -165,7 +170,19 @@ def page_allowed() -> dict[str, set[str]]:
         # The import forms name the columns a file must have, as the file spells them ("employee_no, name, …").
         reverse("lms_import_members"): data_words(*MEMBER_COLUMNS),
         reverse("lms_import_records"): data_words("employee_no title date hours kind record_id"),
+        # The question import also takes QTI files, named as the standard names them.
+        reverse("quizzes_import"): data_words("IMS QTI imsmanifest xml zip"),
     }
+    # A SCORM package's form names the package's parts as the standard names them (SCO, imsmanifest.xml, .zip).
+    scorm_words = data_words("SCO imsmanifest xml zip")
+    allowed[reverse("wagtailsnippets_scorm_scormpackage:add")] = scorm_words
+    for pk in ScormPackage.objects.values_list("pk", flat=True):
+        allowed[reverse("wagtailsnippets_scorm_scormpackage:edit", args=[pk])] = scorm_words
+    # LRS clients: each key is random hexadecimal, and the list names the LRS's path (/xapi/).
+    keys = data_words(*LrsClient.objects.values_list("key", flat=True))
+    allowed[reverse("xapi_clients")] = keys | {"xapi"}
+    for pk in LrsClient.objects.values_list("pk", flat=True):
+        allowed[reverse("xapi_client_edit", args=[pk])] = keys
     # Codes and English names (roles, posts, activity kinds …) are data HR maintains, listed as they are.
     for viewset in our_viewsets():
         names = {f.name for f in viewset.model._meta.get_fields()} & {"code", "name_en"}
@@ -189,6 +206,7 @@ def world(django_capture_on_commit_callbacks):
     document = get_document_model().objects.create(title="学习材料", file=ContentFile(b"%PDF-1.4", name="材料.pdf"))
     make_talk(title="专题报告")
     quiz([question(text="党章规定了什么？")], title="党章测验")
+    import_package(io.BytesIO(scorm_packages.scorm12()), filename="课件.zip", lesson=lesson)
     due = datetime.date(2030, 6, 30)
     Assignment.objects.create(member=learner, course=course, year=2030, due_on=due, original_due_on=due)
     KindYearRule.objects.create(kind=ActivityKind.objects.order_by("pk").first(), year=2030, hours=2,
@@ -265,7 +283,13 @@ def superuser_screens(world) -> list[str]:
         reverse("lms_import_members"),
         reverse("lms_import_records"),
         reverse("quizzes_import"),
+        reverse("xapi_clients"),
+        reverse("xapi_client_add"),
     ]
+    lrs_client = LrsClient(name="学习平台")
+    lrs_client.issue_secret()
+    lrs_client.save()
+    urls.append(reverse("xapi_client_edit", args=[lrs_client.pk]))
     if workflow := Workflow.objects.first():
         urls.append(f"/admin/workflows/edit/{workflow.pk}/")
     if task := Task.objects.first():
