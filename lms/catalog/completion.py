@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lms.common.codes import Code, CodeRegistry
 
-VIDEO, CONFIRM, QUIZ, H5P = "video", "confirm", "quiz", "h5p"
+VIDEO, CONFIRM, QUIZ, H5P, SCORM = "video", "confirm", "quiz", "h5p", "scorm"
 DEFAULT = CONFIRM
 
 _registry = CodeRegistry("completion rule")

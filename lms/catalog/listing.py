@@ -28,6 +28,7 @@ KIND_LABELS = {
     "document": pgettext_lazy("lesson kind", "Document"),
     "quiz": pgettext_lazy("lesson kind", "Quiz"),
     "h5p": pgettext_lazy("lesson kind", "Interactive"),
+    "scorm": pgettext_lazy("lesson kind", "Courseware package"),
 }
 
 
@@ -66,11 +67,11 @@ def tier_label(tier: str) -> str:
 
 
 def lesson_kind(lesson: LessonPage) -> str:
-    """What a lesson is, for its icon: video, quiz, h5p, document (a confirm lesson with a document), text."""
+    """What a lesson is, for its icon: video, quiz, h5p, scorm, document (a confirm lesson with a document), text."""
     rule = lesson.completion_rule
     if rule == completion.VIDEO:
         return "video"
-    if rule in (completion.QUIZ, completion.H5P):
+    if rule in (completion.QUIZ, completion.H5P, completion.SCORM):
         return rule
     blocks = {block.block_type for block in lesson.body}
     if "document" in blocks:

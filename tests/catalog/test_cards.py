@@ -272,26 +272,27 @@ def test_course_page_lists_lessons_with_kind_icons_and_states():
     paper.save()
     test = make_lesson(course, "随堂测验", rule=completion.QUIZ)
     game = make_lesson(course, "互动练习", rule=completion.H5P, required=False)
+    package = make_lesson(course, "采购课件", rule=completion.SCORM, required=False)
     LessonProgress.objects.create(member=member, lesson=video, completed_at=timezone.now())
     LessonProgress.objects.create(member=member, lesson=reading, time_spent_seconds=30)
 
     page = soup(client_for(member).get(course.url))
     rows = page.select("ol.lesson-list > li > a.lesson-row")
-    assert [a["href"] for a in rows] == [lesson.url for lesson in (video, reading, paper, test, game)]
+    assert [a["href"] for a in rows] == [lesson.url for lesson in (video, reading, paper, test, game, package)]
     kinds = [(a.select_one(".lesson-row__icon svg")["class"][1], text(a.select_one(".lesson-row__meta")))
              for a in rows]
     assert kinds == [("icon--video", "视频 · 10 分钟"), ("icon--text", "图文 · 5 分钟"),
                      ("icon--document", "文档 · 10 分钟"), ("icon--quiz", "测验 · 10 分钟"),
-                     ("icon--h5p", "互动 · 10 分钟 · 选学")]
+                     ("icon--h5p", "互动 · 10 分钟 · 选学"), ("icon--scorm", "课件包 · 10 分钟 · 选学")]
     states = [(a.select_one(".lesson-state")["class"][1], text(a.select_one(".lesson-state__label"))) for a in rows]
     assert states == [("lesson-state--done", "已完成"), ("lesson-state--in_progress", "学习中"),
                       ("lesson-state--not_started", "未开始"), ("lesson-state--not_started", "未开始"),
-                      ("lesson-state--not_started", "未开始")]
+                      ("lesson-state--not_started", "未开始"), ("lesson-state--not_started", "未开始")]
     assert "lesson-row--done" in rows[0]["class"]
 
     # A visitor sees the lessons, not a state.
     visitor = soup(client_for().get(course.url))
-    assert len(visitor.select("a.lesson-row")) == 5 and visitor.select(".lesson-state") == []
+    assert len(visitor.select("a.lesson-row")) == 6 and visitor.select(".lesson-state") == []
 
 
 def test_course_page_header_shows_progress_and_no_internals():
