@@ -11,61 +11,34 @@ reading, its JSON and libraries checked, and only then copied into storage.
 A failure at any point leaves nothing in storage or in the database.
 """
 
-import hashlib
 import json
 import logging
 import re
-import shutil
-import stat
-import tempfile
-import uuid
-import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from lms.common.archives import ZipMessages, ZipRules, shown, unpacked_upload
+from lms.common.stored_folders import delete_stored as delete_stored  # the package's files go with its row
+from lms.common.stored_folders import stored_folder
 
 from .. import conf
 from ..models import H5PPackage
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 64 * 1024
 MACHINE_NAME = re.compile(r"^[\w.\-]{1,255}$")
 LIBRARY_FOLDER = re.compile(r"^(?P<name>[\w.\-]{1,255})-(?P<major>\d{1,5})\.(?P<minor>\d{1,5})$")
 # The H5P core API of the bundled player (h5p-standalone 3.8 ships core 1.26).
 CORE_API = (1, 26)
-DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 class H5PError(ValueError):
     """The package is refused; the message says why."""
-
-
-@dataclass
-class Entry:
-    info: zipfile.ZipInfo
-    path: str
-
-
-@dataclass
-class Inspection:
-    entries: list[Entry] = field(default_factory=list)
-    total_bytes: int = 0
-    skipped: list[str] = field(default_factory=list)  # library files of types H5P does not allow
-
-
-def _shown(name: str) -> str:
-    name = "".join(ch if ch.isprintable() else "?" for ch in name)
-    return name if len(name) <= 120 else name[:117] + "..."
-
-
-def _mb(n: int) -> int:
-    return max(1, n // (1024 * 1024))
 
 
 def _extension(path: str) -> str:
@@ -73,83 +46,40 @@ def _extension(path: str) -> str:
     return last.rsplit(".", 1)[-1].lower() if "." in last else ""
 
 
-def inspect_archive(zf: zipfile.ZipFile) -> Inspection:
-    """Check every entry of the archive's directory; raise H5PError on the first problem."""
-    max_files = conf.get("H5P_MAX_FILES")
-    max_bytes = conf.get("H5P_MAX_UNPACKED_BYTES")
-    infos = zf.infolist()
-    if len(infos) > max_files:
-        raise H5PError(_("The package has more than %(n)d files.") % {"n": max_files})
-    result = Inspection()
-    seen: set[str] = set()
-    for info in infos:
-        name = info.filename
-        shown = _shown(name)
-        if "\x00" in name or "\\" in name or any(ord(ch) < 32 for ch in name):
-            raise H5PError(_("The package contains an unsafe file name: %(name)s") % {"name": shown})
-        if name.startswith("/") or DRIVE.match(name):
-            raise H5PError(_("The package contains an absolute path: %(name)s") % {"name": shown})
-        parts = name.rstrip("/").split("/")
-        if any(part in ("..", ".") for part in parts) or any(part == "" for part in parts):
-            raise H5PError(_("The package contains a path outside its folder: %(name)s") % {"name": shown})
-        file_type = stat.S_IFMT(info.external_attr >> 16)  # Unix file type, 0 when not recorded
-        if file_type == stat.S_IFLNK:
-            raise H5PError(_("The package contains a symbolic link: %(name)s") % {"name": shown})
-        if file_type not in (0, stat.S_IFREG, stat.S_IFDIR):
-            raise H5PError(_("The package contains a special file: %(name)s") % {"name": shown})
-        if info.flag_bits & 0x1:
-            raise H5PError(_("The package contains an encrypted file: %(name)s") % {"name": shown})
-        if info.is_dir():
-            continue
-        # Operating-system clutter is ignored, as H5P itself does.
-        if parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts):
-            continue
-        key = name.casefold()
-        if key in seen:
-            raise H5PError(_("The package contains the same file twice: %(name)s") % {"name": shown})
-        seen.add(key)
-        ext = _extension(name)
-        allowed = set(conf.H5P_CONTENT_EXTENSIONS)
-        in_library = len(parts) > 1 and parts[0] != "content"
-        if in_library:
-            allowed |= conf.H5P_LIBRARY_EXTRA_EXTENSIONS  # library folders may hold code and styles
-        if ext not in allowed:
-            if in_library:
-                result.skipped.append(name)
-                continue
-            raise H5PError(_("File type not allowed in an H5P package: %(name)s") % {"name": shown})
-        result.total_bytes += info.file_size
-        if result.total_bytes > max_bytes:
-            raise H5PError(_("The package unpacks to more than %(mb)d MB.") % {"mb": _mb(max_bytes)})
-        result.entries.append(Entry(info, name))
-    names = {e.path for e in result.entries}
-    if "h5p.json" not in names:
-        raise H5PError(_("This is not an H5P package: h5p.json is missing."))
-    if "content/content.json" not in names:
-        raise H5PError(_("This is not an H5P package: content/content.json is missing."))
-    return result
+def _accept(name: str, parts: list[str]) -> bool:
+    """H5P's whitelists: content files of other types refuse the package; library files are left out."""
+    allowed = set(conf.H5P_CONTENT_EXTENSIONS)
+    in_library = len(parts) > 1 and parts[0] != "content"
+    if in_library:
+        allowed |= conf.H5P_LIBRARY_EXTRA_EXTENSIONS  # library folders may hold code and styles
+    if _extension(name) in allowed:
+        return True
+    if in_library:
+        return False
+    raise H5PError(_("File type not allowed in an H5P package: %(name)s") % {"name": shown(name)})
 
 
-def _unpack(zf: zipfile.ZipFile, inspection: Inspection, target: Path) -> int:
-    """Write the checked entries below target, counting the bytes really produced."""
-    max_bytes = conf.get("H5P_MAX_UNPACKED_BYTES")
-    root = target.resolve()
-    written = 0
-    for entry in inspection.entries:
-        dest = (root / entry.path).resolve()
-        if root not in dest.parents:
-            raise H5PError(_("The package contains a path outside its folder: %(name)s")
-                           % {"name": _shown(entry.path)})
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with zf.open(entry.info) as src, open(dest, "wb") as out:
-            own = 0
-            while chunk := src.read(CHUNK):
-                own += len(chunk)
-                written += len(chunk)
-                if own > entry.info.file_size or written > max_bytes:
-                    raise H5PError(_("The package unpacks to more than %(mb)d MB.") % {"mb": _mb(max_bytes)})
-                out.write(chunk)
-    return written
+def _rules() -> ZipRules:
+    messages = ZipMessages(
+        too_many=_("The package has more than %(n)d files."),
+        unsafe_name=_("The package contains an unsafe file name: %(name)s"),
+        absolute_path=_("The package contains an absolute path: %(name)s"),
+        outside=_("The package contains a path outside its folder: %(name)s"),
+        symlink=_("The package contains a symbolic link: %(name)s"),
+        special_file=_("The package contains a special file: %(name)s"),
+        encrypted=_("The package contains an encrypted file: %(name)s"),
+        duplicate=_("The package contains the same file twice: %(name)s"),
+        too_large=_("The package unpacks to more than %(mb)d MB."),
+        upload_too_large=_("The file is larger than %(mb)d MB."),
+        not_a_zip=_("The file is not a valid H5P (ZIP) archive."),
+        damaged=_("The archive is damaged or uses an unsupported compression: %(error)s"),
+    )
+    return ZipRules(
+        messages=messages, error=lambda message, name: H5PError(message), accept=_accept,
+        max_entries=conf.get("H5P_MAX_FILES"), max_bytes=conf.get("H5P_MAX_UNPACKED_BYTES"),
+        required=(("h5p.json", _("This is not an H5P package: h5p.json is missing.")),
+                  ("content/content.json", _("This is not an H5P package: content/content.json is missing."))),
+    )
 
 
 def _read_json(root: Path, rel: str) -> dict:
@@ -183,7 +113,7 @@ def _check_library_json(root: Path, folder: str) -> dict:
     API we run, well-formed dependencies and language files."""
     where = f"{folder}/library.json"
     if not (root / where).is_file():
-        raise H5PError(_("The library folder %(folder)s has no library.json.") % {"folder": _shown(folder)})
+        raise H5PError(_("The library folder %(folder)s has no library.json.") % {"folder": shown(folder)})
     lib = _read_json(root, where)
     match = LIBRARY_FOLDER.match(folder)
     title, name = lib.get("title"), lib.get("machineName")
@@ -193,7 +123,7 @@ def _check_library_json(root: Path, folder: str) -> dict:
     _version(lib.get("patchVersion"), "patchVersion", where)
     if match is None or (match["name"], int(match["major"]), int(match["minor"])) != (name, major, minor):
         raise H5PError(_("The library folder %(folder)s must be named %(name)s.")
-                       % {"folder": _shown(folder), "name": f"{name}-{major}.{minor}"})
+                       % {"folder": shown(folder), "name": f"{name}-{major}.{minor}"})
     if lib.get("runnable") not in (0, 1, True, False):
         raise H5PError(_("%(file)s has an invalid runnable flag.") % {"file": where})
     core = lib.get("coreApi")
@@ -239,7 +169,7 @@ def _check_libraries(root: Path, deps: list, where: str) -> None:
                 if not isinstance(path, str) or ".." in PurePosixPath(path).parts or path.startswith("/") \
                         or not (root / folder / path).is_file():
                     raise H5PError(_("The library %(lib)s lists a file it does not contain: %(file)s")
-                                   % {"lib": f"{name} {major}.{minor}", "file": _shown(str(path))})
+                                   % {"lib": f"{name} {major}.{minor}", "file": shown(str(path))})
         for dep in lib.get("preloadedDependencies") or []:
             pending.append((_dependency(dep, lib_file), lib_file))
 
@@ -267,44 +197,6 @@ def _check_metadata(root: Path) -> tuple[dict, str]:
     return meta, f"{main_dep[0]} {main_dep[1]}.{main_dep[2]}"
 
 
-def delete_stored(storage_dir: str) -> None:
-    """Remove a package's folder from the default storage (filesystem or remote)."""
-    if not storage_dir or ".." in storage_dir.split("/"):
-        return
-    try:
-        local = default_storage.path(storage_dir)
-    except NotImplementedError:
-        local = None
-    if local is not None:
-        shutil.rmtree(local, ignore_errors=True)
-        return
-
-    def walk(prefix):
-        try:
-            dirs, files = default_storage.listdir(prefix)
-        except FileNotFoundError:
-            return
-        for name in files:
-            default_storage.delete(f"{prefix}/{name}")
-        for name in dirs:
-            walk(f"{prefix}/{name}")
-
-    walk(storage_dir)
-
-
-def _store(root: Path, storage_dir: str) -> int:
-    count = 0
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        name = f"{storage_dir}/{rel}"
-        with open(path, "rb") as fh:
-            saved = default_storage.save(name, File(fh, name=path.name))
-        if saved != name:
-            raise H5PError(_("Could not store %(file)s.") % {"file": _shown(rel)})
-        count += 1
-    return count
-
-
 @dataclass
 class Checked:
     root: Path
@@ -320,34 +212,13 @@ def checked_package(upload, *, filename: str):
     """Validate and unpack into a temporary folder (removed afterwards); raise H5PError when refused."""
     if not filename.lower().endswith(".h5p"):
         raise H5PError(_("Upload an .h5p file."))
-    max_upload = conf.get("H5P_MAX_UPLOAD_BYTES")
-    size = getattr(upload, "size", None)
-    if size is not None and size > max_upload:
-        raise H5PError(_("The file is larger than %(mb)d MB.") % {"mb": _mb(max_upload)})
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in iter(lambda: upload.read(CHUNK), b""):
-        digest.update(chunk)
-    upload.seek(0)
-    try:
-        zf = zipfile.ZipFile(upload)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise H5PError(_("The file is not a valid H5P (ZIP) archive.")) from exc
-    with zf, tempfile.TemporaryDirectory(prefix="h5p-") as tmp:
-        inspection = inspect_archive(zf)
-        try:
-            total = _unpack(zf, inspection, Path(tmp))
-        except H5PError:
-            raise
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, ValueError, OSError) as exc:
-            raise H5PError(_("The archive is damaged or uses an unsupported compression: %(error)s")
-                           % {"error": exc}) from exc
-        meta, main_library = _check_metadata(Path(tmp))
-        if inspection.skipped:
+    with unpacked_upload(upload, _rules(), max_upload=conf.get("H5P_MAX_UPLOAD_BYTES"), prefix="h5p-") as done:
+        meta, main_library = _check_metadata(done.root)
+        skipped = done.inspection.skipped
+        if skipped:
             logger.info("H5P package %s: left out %d library files of types H5P does not allow: %s", filename,
-                        len(inspection.skipped), ", ".join(_shown(n) for n in inspection.skipped[:10]))
-        yield Checked(Path(tmp), meta, main_library, total, digest.hexdigest(), inspection.skipped)
-    upload.seek(0)
+                        len(skipped), ", ".join(shown(n) for n in skipped[:10]))
+        yield Checked(done.root, meta, main_library, done.total_bytes, done.sha256, skipped)
 
 
 def validate_package(upload, *, filename: str) -> dict:
@@ -356,26 +227,21 @@ def validate_package(upload, *, filename: str) -> dict:
         return checked.meta
 
 
+def _not_stored(rel: str) -> H5PError:
+    return H5PError(_("Could not store %(file)s.") % {"file": shown(rel)})
+
+
 def import_package(upload, *, filename: str, user=None, title: str = "") -> H5PPackage:
     """Validate and unpack an uploaded .h5p file; returns the saved package or raises H5PError.
 
     Nothing stays in storage or in the database when it is refused.
     """
-    storage_dir = f"{conf.get('H5P_STORAGE_DIR')}/{uuid.uuid4().hex}"
-    stored = done = False
-    try:
-        with checked_package(upload, filename=filename) as checked:
-            stored = True
-            count = _store(checked.root, storage_dir)
-            with transaction.atomic():
-                package = H5PPackage.objects.create(
-                    title=(title.strip() or checked.meta["title"].strip())[:255],
-                    main_library=checked.main_library[:255], h5p_json=checked.meta, storage_dir=storage_dir,
-                    source_name=Path(filename).name[:255], sha256=checked.sha256, file_count=count,
-                    total_bytes=checked.total_bytes, uploaded_by=user,
-                )
-        done = True
-        return package
-    finally:
-        if stored and not done:
-            delete_stored(storage_dir)
+    with checked_package(upload, filename=filename) as checked, stored_folder(
+            checked.root, conf.get("H5P_STORAGE_DIR"), not_stored=_not_stored, storage=default_storage) as stored:
+        with transaction.atomic():
+            return H5PPackage.objects.create(
+                title=(title.strip() or checked.meta["title"].strip())[:255],
+                main_library=checked.main_library[:255], h5p_json=checked.meta, storage_dir=stored.storage_dir,
+                source_name=Path(filename).name[:255], sha256=checked.sha256, file_count=stored.file_count,
+                total_bytes=checked.total_bytes, uploaded_by=user,
+            )

@@ -1,16 +1,16 @@
 """Reading an uploaded QTI file: a single item (.xml) or an IMS content package (.zip).
 
-The archive's directory is checked before any entry is read (entry count, declared unpacked size, compression
-ratio, no absolute, `..` or backslash paths, no links or special files, no encryption), and entries are read
-while counting the bytes really produced, so a forged header cannot unpack more than the caps. Only the
-manifest and the item files are read. Without a manifest, every .xml file of the archive is a candidate.
+The archive's directory is checked by lms.common.archives before any entry is read (entry count, declared
+unpacked size, compression ratio, no absolute, `..` or backslash paths, no links or special files, no encryption,
+no name twice; operating-system clutter left out), and entries are read while counting the bytes really
+produced, so a forged header cannot unpack more than the caps. Only the manifest and the item files are read.
+Without a manifest, every .xml file of the archive is a candidate.
 """
 
 import io
 import lzma
 import posixpath
 import re
-import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.utils.translation import gettext as _
 
+from lms.common.archives import ZipMessages, ZipRules, inspect_zip, shown
 from lms.common.importing import MAX_IMPORT_BYTES
 
 from .problems import PackageError
@@ -31,7 +32,6 @@ MAX_READ_BYTES = 50 * 1024 * 1024  # really read, all XML files together
 MAX_RATIO = 100  # unpacked / packed, for entries above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 CHUNK = 64 * 1024
-DRIVE = re.compile(r"^[A-Za-z]:")
 ITEM_TYPE = re.compile(r"^imsqti_(?:apip)?item_xmlv2p[12]$")
 TEST_TYPE = re.compile(r"^imsqti_(?:apip)?test_xmlv2p[12]$")
 OTHER_QTI_TYPE = re.compile(r"^imsqti_")
@@ -45,11 +45,6 @@ class Source:
     data: bytes = b""
     error: str = ""
     listed: bool = True  # named by a manifest (or uploaded alone), so it must be an item
-
-
-def shown(name: str) -> str:
-    name = "".join(ch if ch.isprintable() else "?" for ch in name)
-    return name if len(name) <= 120 else name[:117] + "..."
 
 
 def read_sources(data: bytes, filename: str) -> list[Source]:
@@ -78,46 +73,25 @@ def read_sources(data: bytes, filename: str) -> list[Source]:
         return [Source(path=shown(p), data=reader.read(p), listed=False) for p in paths]
 
 
+def _rules() -> ZipRules:
+    messages = ZipMessages(
+        too_many=_("The archive has more than %(n)d entries."),
+        unsafe_name=_("The archive contains an unsafe file name: %(name)s"),
+        absolute_path=_("The archive contains an absolute path: %(name)s"),
+        outside=_("The archive contains a path outside its folder: %(name)s"),
+        symlink=_("The archive contains a symbolic link: %(name)s"),
+        special_file=_("The archive contains a special file: %(name)s"),
+        encrypted=_("The archive contains an encrypted file: %(name)s"),
+        duplicate=_("The archive contains the same file twice: %(name)s"),
+        too_large=_("The archive unpacks to more than %(mb)d MB."),
+        ratio=_("The archive entry %(name)s is compressed suspiciously well (a ZIP bomb?)."),
+    )
+    return ZipRules(messages=messages, error=PackageError, max_entries=MAX_ENTRIES, max_bytes=MAX_TOTAL_BYTES,
+                    max_ratio=MAX_RATIO, ratio_floor=RATIO_FLOOR)
+
+
 def _checked_entries(zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
-    infos = zf.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise PackageError(_("The archive has more than %(n)d entries.") % {"n": MAX_ENTRIES})
-    files: dict[str, zipfile.ZipInfo] = {}
-    seen: set[str] = set()
-    total = 0
-    for info in infos:
-        name = info.filename
-        where = shown(name)
-        if "\\" in name or any(ord(ch) < 32 for ch in name):
-            raise PackageError(_("The archive contains an unsafe file name: %(name)s") % {"name": where}, where)
-        if name.startswith("/") or DRIVE.match(name):
-            raise PackageError(_("The archive contains an absolute path: %(name)s") % {"name": where}, where)
-        parts = name.rstrip("/").split("/")
-        if any(part in ("", ".", "..") for part in parts):
-            raise PackageError(_("The archive contains a path outside its folder: %(name)s") % {"name": where},
-                               where)
-        file_type = stat.S_IFMT(info.external_attr >> 16)  # Unix file type, 0 when not recorded
-        if file_type == stat.S_IFLNK:
-            raise PackageError(_("The archive contains a symbolic link: %(name)s") % {"name": where}, where)
-        if file_type not in (0, stat.S_IFREG, stat.S_IFDIR):
-            raise PackageError(_("The archive contains a special file: %(name)s") % {"name": where}, where)
-        if info.flag_bits & 0x1:
-            raise PackageError(_("The archive contains an encrypted file: %(name)s") % {"name": where}, where)
-        total += info.file_size
-        if total > MAX_TOTAL_BYTES:
-            raise PackageError(_("The archive unpacks to more than %(mb)d MB.")
-                               % {"mb": MAX_TOTAL_BYTES // (1024 * 1024)})
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise PackageError(_("The archive entry %(name)s is compressed suspiciously well (a ZIP bomb?).")
-                               % {"name": where}, where)
-        if info.is_dir() or parts[0] == "__MACOSX" or any(part.startswith(".") for part in parts):
-            continue  # folders and operating-system clutter
-        key = name.casefold()
-        if key in seen:
-            raise PackageError(_("The archive contains the same file twice: %(name)s") % {"name": where}, where)
-        seen.add(key)
-        files[name] = info
-    return files
+    return {info.filename: info for info in inspect_zip(zf, _rules()).entries}
 
 
 class _Reader:

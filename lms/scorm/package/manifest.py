@@ -15,7 +15,9 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
-from .errors import ScormError, shown
+from lms.common.archives import shown
+
+from .errors import ScormError
 
 V12, V2004_3, V2004_4 = "1.2", "2004-3", "2004-4"
 ADLCP_12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
